@@ -1,0 +1,62 @@
+// Docking a batch of ligands into one receptor: settings, results and the dock() entry point.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "vscreen/backend.hpp"
+#include "vscreen/box.hpp"
+#include "vscreen/ligand.hpp"
+#include "vscreen/receptor.hpp"
+#include "vscreen/scoring_function.hpp"
+
+namespace vscreen {
+
+/// Search settings; the defaults are Vina's.
+struct DockingSettings {
+    Box box;
+    int exhaustiveness = 8;       ///< Monte Carlo chains per ligand
+    int num_modes = 9;            ///< at most this many modes per ligand
+    float energy_range = 3.0f;    ///< modes within this many kcal/mol of the best
+    std::uint64_t seed = 0;       ///< the only source of randomness
+    ScoringKind scoring = ScoringKind::Vina;
+    float grid_spacing = 0.375f;  ///< A
+    float search_scale = 1.0f;    ///< multiplies Vina's Monte Carlo step count
+    int threads = 0;              ///< CPU threads for grids and post-processing (0 = all)
+};
+
+/// One docked mode of a ligand.
+struct DockedMode {
+    float affinity = 0;                      ///< kcal/mol, Vina's reported value
+    float inter = 0;                         ///< intermolecular energy (exact, pairwise)
+    float intra = 0;                         ///< intramolecular energy
+    std::array<float, kTermCount> terms{};   ///< weighted intermolecular terms
+    float rmsd_lb = 0, rmsd_ub = 0;          ///< heavy-atom RMSD to the best mode (Vina's lower/upper bound)
+    std::vector<Vec3> coords;                ///< all ligand atoms, ligand order
+    std::vector<float> pose;                 ///< position, quaternion, torsions (LigandModel::coordinates)
+};
+
+/// The modes of one ligand, best first.
+struct DockingResult {
+    std::string name;
+    std::vector<DockedMode> modes;
+    float unbound = 0;            ///< intramolecular energy of the best mode (Vina's UNBOUND)
+    std::string backend;          ///< back-end that ran the search
+};
+
+/// Docks every ligand into the receptor with `backend`. Same inputs and seed give the same result.
+std::vector<DockingResult> dock(const Receptor& receptor, const std::vector<Ligand>& ligands,
+                                const DockingSettings& settings, Backend& backend);
+
+/// Vina's Monte Carlo step count and BFGS iterations for a ligand model.
+int vina_global_steps(const LigandView& model);
+int vina_local_steps(const LigandView& model);
+
+/// Vina's RMSD lower bound: each heavy atom to the nearest heavy atom of the same element, both ways.
+float rmsd_lower_bound(const Ligand& lig, const std::vector<Vec3>& a, const std::vector<Vec3>& b);
+/// Heavy-atom RMSD with atoms matched by index.
+float rmsd_heavy(const Ligand& lig, const std::vector<Vec3>& a, const std::vector<Vec3>& b);
+
+}  // namespace vscreen

@@ -1,0 +1,66 @@
+// Energy of a ligand pose on grid maps (intermolecular) plus its intramolecular pairs, with gradient.
+#pragma once
+
+#include "vscreen/grid_view.hpp"
+#include "vscreen/hd.hpp"
+#include "vscreen/kinematics.hpp"
+#include "vscreen/ligand_model.hpp"
+#include "vscreen/pair_table.hpp"
+
+namespace vscreen {
+
+/// What one evaluation needs besides the pose: the models, caps and scratch.
+struct EnergyContext {
+    LigandView ligand;
+    GridView grid;
+    PairTableView table;
+    Vec3* coords;      ///< per atom
+    Vec3* atom_grad;   ///< per atom
+    FrameScratch frames;
+};
+
+/// Per-atom caps of positive energies (Vina's "hunt cap" while searching, effectively none when refining).
+struct EnergyCaps {
+    float intra = 1000.0f;
+    float inter = 1000.0f;
+};
+
+/// Intermolecular and intramolecular parts of an evaluation.
+struct EnergyParts {
+    float inter = 0;
+    float intra = 0;
+};
+
+/// Evaluates inter (grid) + intra energy of `pose`; fills `grad` (change_size floats) when not null.
+VSCREEN_HD EnergyParts evaluate_pose(EnergyContext& c, const float* pose, EnergyCaps caps, float* grad) {
+    const LigandView& L = c.ligand;
+    place_atoms(L, pose, c.frames, c.coords);
+    EnergyParts parts;
+    for (int a = 0; a < L.num_atoms; ++a) c.atom_grad[a] = make_vec3(0, 0, 0);
+    for (int h = 0; h < L.num_heavy; ++h) {
+        const int a = L.heavy[h];
+        Vec3 g;
+        parts.inter += c.grid.eval(c.grid.map_of_type[L.xs[a]], c.coords[a], caps.inter, g);
+        c.atom_grad[a] = g;
+    }
+    for (int k = 0; k < L.num_pairs; ++k) {
+        const IntraPair pr = L.pairs[k];
+        const Vec3 d = c.coords[pr.j] - c.coords[pr.i];
+        const float r2 = norm_sqr(d);
+        if (r2 >= kCutoffSqr) continue;
+        float e, dor;
+        c.table.eval(pr.type_pair, r2, e, dor);
+        curl(e, dor, caps.intra);
+        parts.intra += e;
+        const Vec3 f = dor * d;
+        c.atom_grad[pr.i] -= f;
+        c.atom_grad[pr.j] += f;
+    }
+    if (grad) {
+        clear_accumulators(L, c.frames);
+        pose_gradient(L, c.coords, c.atom_grad, c.frames, grad);
+    }
+    return parts;
+}
+
+}  // namespace vscreen

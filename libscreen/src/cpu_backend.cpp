@@ -1,0 +1,49 @@
+// CPU back-end: a parallel loop over (ligand, chain) tasks, each with its own scratch and random stream.
+#include "vscreen/cpu_backend.hpp"
+
+#include "vscreen/detail/parallel.hpp"
+#include "vscreen/error.hpp"
+
+namespace vscreen {
+
+CpuBackend::CpuBackend(int threads) : threads_(detail::resolve_threads(threads)) {}
+
+std::vector<std::vector<ChainPose>> CpuBackend::search(const SearchBatch& batch) {
+    if (!batch.table) fail<Error>("CpuBackend::search: no pair table");
+    const long chains = batch.chains;
+    const long tasks = static_cast<long>(batch.jobs.size()) * chains;
+    std::vector<std::vector<float>> outputs(tasks);
+    std::vector<std::vector<float>> scratch(detail::resolve_threads(threads_));
+    const PairTableView table = batch.table->view();
+    detail::parallel_for(tasks, threads_, [&](long t, int worker) {
+        const SearchJob& job = batch.jobs[t / chains];
+        const LigandView L = job.model->view();
+        std::vector<float>& buf = scratch[worker];
+        buf.resize(chain_scratch_floats(L));
+        ChainScratch s = make_chain_scratch(L, buf.data());
+        EnergyContext ctx{L, batch.grid, table, s.coords, s.atom_grad, s.frames};
+        std::vector<float>& out = outputs[t];
+        out.assign(chain_poses_floats(L, job.params.capacity), 0.0f);
+        ChainPoses poses = make_chain_poses(L, job.params.capacity, out.data());
+        run_chain(ctx, job.params, Rng::for_chain(batch.seed, job.seed_key, static_cast<std::uint64_t>(t % chains)), s,
+                  poses);
+    });
+    std::vector<std::vector<ChainPose>> result(batch.jobs.size());
+    for (long t = 0; t < tasks; ++t) {
+        const SearchJob& job = batch.jobs[t / chains];
+        const LigandView L = job.model->view();
+        ChainPoses poses = make_chain_poses(L, job.params.capacity, outputs[t].data());
+        const int np = L.pose_size();
+        for (int i = 0; i < *poses.count; ++i) {
+            ChainPose p;
+            p.energy = poses.energy[i];
+            p.inter = poses.inter[i];
+            p.intra = poses.intra[i];
+            p.pose.assign(poses.poses + i * np, poses.poses + (i + 1) * np);
+            result[t / chains].push_back(std::move(p));
+        }
+    }
+    return result;
+}
+
+}  // namespace vscreen

@@ -1,0 +1,155 @@
+// The docking pipeline: grid maps, Monte Carlo search on a back-end, clustering and exact rescoring of modes.
+#include "vscreen/docking.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "vscreen/detail/parallel.hpp"
+#include "vscreen/error.hpp"
+#include "vscreen/grid_maps.hpp"
+#include "vscreen/kinematics.hpp"
+#include "vscreen/ligand_model.hpp"
+#include "vscreen/pair_table.hpp"
+#include "vscreen/scoring.hpp"
+
+namespace vscreen {
+
+int vina_global_steps(const LigandView& m) { return 105 * (50 + m.num_atoms + 10 * (6 + m.num_torsions())); }
+int vina_local_steps(const LigandView& m) { return (25 + m.num_atoms) / 3; }
+
+float rmsd_heavy(const Ligand& lig, const std::vector<Vec3>& a, const std::vector<Vec3>& b) {
+    double s = 0;
+    int n = 0;
+    for (size_t i = 0; i < lig.atoms.size(); ++i) {
+        if (lig.atoms[i].element == 1) continue;
+        s += norm_sqr(a[i] - b[i]);
+        ++n;
+    }
+    return n ? static_cast<float>(std::sqrt(s / n)) : 0.0f;
+}
+
+float rmsd_lower_bound(const Ligand& lig, const std::vector<Vec3>& a, const std::vector<Vec3>& b) {
+    auto one_way = [&](const std::vector<Vec3>& x, const std::vector<Vec3>& y) {
+        double s = 0;
+        int n = 0;
+        for (size_t i = 0; i < lig.atoms.size(); ++i) {
+            if (lig.atoms[i].element == 1) continue;
+            float best = 1e30f;
+            for (size_t j = 0; j < lig.atoms.size(); ++j)
+                if (lig.atoms[j].element == lig.atoms[i].element) best = std::min(best, norm_sqr(x[i] - y[j]));
+            s += best;
+            ++n;
+        }
+        return n ? std::sqrt(s / n) : 0.0;
+    };
+    return static_cast<float>(std::max(one_way(a, b), one_way(b, a)));
+}
+
+namespace {
+
+DockingResult finish_ligand(const Ligand& lig, const LigandModel& model, std::vector<ChainPose> poses,
+                            const ExactScorer& scorer, const DockingSettings& s) {
+    std::stable_sort(poses.begin(), poses.end(), [](const ChainPose& a, const ChainPose& b) { return a.energy < b.energy; });
+    // Greedy clustering: a pose within 1 A of a better kept pose is dropped.
+    struct Kept {
+        std::vector<Vec3> coords;
+        std::vector<float> pose;
+    };
+    std::vector<Kept> kept;
+    const size_t max_kept = static_cast<size_t>(std::max(s.num_modes, 1)) * 2;
+    for (const ChainPose& p : poses) {
+        if (!std::isfinite(p.energy)) continue;
+        std::vector<Vec3> c = model.coordinates(p.pose);
+        bool duplicate = false;
+        for (const Kept& k : kept)
+            if (rmsd_heavy(lig, k.coords, c) < 1.0f) { duplicate = true; break; }
+        if (duplicate) continue;
+        kept.push_back(Kept{std::move(c), p.pose});
+        if (kept.size() >= max_kept) break;
+    }
+    // Exact rescoring of the kept poses.
+    const LigandView L = model.view();
+    std::vector<unsigned char> xs(lig.atoms.size());
+    for (size_t i = 0; i < xs.size(); ++i) xs[i] = lig.atoms[i].xs;
+    std::vector<DockedMode> modes;
+    for (Kept& k : kept) {
+        DockedMode m;
+        std::array<double, kTermCount> terms{};
+        m.inter = static_cast<float>(scorer.inter(k.coords.data(), xs.data(), static_cast<int>(xs.size()), &terms));
+        for (int t = 0; t < kTermCount; ++t) m.terms[t] = static_cast<float>(terms[t]);
+        m.intra = static_cast<float>(intra_energy(L, scorer.scoring(), k.coords.data()));
+        m.coords = std::move(k.coords);
+        m.pose = std::move(k.pose);
+        modes.push_back(std::move(m));
+    }
+    std::stable_sort(modes.begin(), modes.end(),
+                     [](const DockedMode& a, const DockedMode& b) { return a.inter + a.intra < b.inter + b.intra; });
+    DockingResult r;
+    r.name = lig.name;
+    if (modes.empty()) return r;
+    r.unbound = modes.front().intra;
+    std::vector<DockedMode> out;
+    for (DockedMode& m : modes) {
+        m.affinity = scorer.scoring().normalize(m.inter + m.intra - r.unbound, lig.num_rotors);
+        if (!out.empty() && m.affinity > out.front().affinity + s.energy_range) continue;
+        if (static_cast<int>(out.size()) >= s.num_modes) break;
+        out.push_back(std::move(m));
+    }
+    for (DockedMode& m : out) {
+        m.rmsd_ub = rmsd_heavy(lig, out.front().coords, m.coords);
+        m.rmsd_lb = rmsd_lower_bound(lig, out.front().coords, m.coords);
+    }
+    r.modes = std::move(out);
+    return r;
+}
+
+}  // namespace
+
+std::vector<DockingResult> dock(const Receptor& receptor, const std::vector<Ligand>& ligands,
+                                const DockingSettings& s, Backend& backend) {
+    if (s.exhaustiveness < 1) fail("exhaustiveness must be at least 1, got ", s.exhaustiveness);
+    if (s.num_modes < 1) fail("num_modes must be at least 1, got ", s.num_modes);
+    if (!(s.energy_range >= 0)) fail("energy_range must be non-negative, got ", s.energy_range);
+    if (!(s.search_scale > 0)) fail("search_scale must be positive, got ", s.search_scale);
+    if (receptor.size() == 0) fail("receptor ", receptor.name, " has no atoms");
+    const ScoringFunction sf = ScoringFunction::make(s.scoring);
+    const PairTable table(sf);
+    std::vector<LigandModel> models;
+    models.reserve(ligands.size());
+    std::vector<bool> types(kXsCount, false);
+    for (const Ligand& lig : ligands) {
+        models.emplace_back(lig);
+        for (const auto& a : lig.atoms)
+            if (a.xs != kXsNone) types[a.xs] = true;
+    }
+    const GridMaps maps(receptor, table, s.box, types, s.grid_spacing, s.threads);
+
+    SearchBatch batch;
+    batch.grid = maps.view();
+    batch.table = &table;
+    batch.chains = s.exhaustiveness;
+    batch.seed = s.seed;
+    for (size_t i = 0; i < ligands.size(); ++i) {
+        SearchJob job;
+        job.model = &models[i];
+        const LigandView L = models[i].view();
+        job.params.steps = std::max(1, static_cast<int>(std::lround(vina_global_steps(L) * s.search_scale)));
+        job.params.local_steps = vina_local_steps(L);
+        job.params.gyration_radius = models[i].gyration_radius();
+        job.params.box_lower = s.box.lower();
+        job.params.box_upper = s.box.upper();
+        job.seed_key = i;
+        batch.jobs.push_back(job);
+    }
+    std::vector<std::vector<ChainPose>> found = backend.search(batch);
+
+    const ExactScorer scorer(receptor, sf);
+    std::vector<DockingResult> results(ligands.size());
+    detail::parallel_for(static_cast<long>(ligands.size()), s.threads, [&](long i, int) {
+        results[i] = finish_ligand(ligands[i], models[i], std::move(found[i]), scorer, s);
+        results[i].backend = backend.name();
+    });
+    return results;
+}
+
+}  // namespace vscreen
