@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "vscreen/ad_type.hpp"
+#include "vscreen/detail/cell_key.hpp"
 
 namespace vscreen::detail {
 
@@ -17,14 +18,11 @@ std::vector<std::array<int, 2>> bonds_by_distance(const std::vector<LigandAtom>&
         AdTypeInfo info;
         radius[m] = ad_type_info(a.ad_type, info) ? info.covalent_radius : covalent_radius(a.element);
     }
-    auto key = [](int x, int y, int z) {
-        return (static_cast<long long>(x) * 73856093LL) ^ (static_cast<long long>(y) * 19349663LL) ^
-               (static_cast<long long>(z) * 83492791LL);
-    };
+    auto key = [](int x, int y, int z) { return cell_key(x, y, z); };
     auto cell_of = [&](const Vec3& c, int& x, int& y, int& z) {
-        x = static_cast<int>(std::floor(c.x / kCell));
-        y = static_cast<int>(std::floor(c.y / kCell));
-        z = static_cast<int>(std::floor(c.z / kCell));
+        x = cell_index(c.x, kCell);
+        y = cell_index(c.y, kCell);
+        z = cell_index(c.z, kCell);
     };
     std::unordered_map<long long, std::vector<int>> cells;
     for (size_t m = 0; m < members.size(); ++m) {

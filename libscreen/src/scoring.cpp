@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "vscreen/atom_type.hpp"
+#include "vscreen/detail/cell_key.hpp"
 #include "vscreen/error.hpp"
 
 namespace vscreen {
@@ -15,11 +16,8 @@ struct ExactScorer::Impl {
     std::vector<unsigned char> xs;
     std::unordered_map<long long, std::vector<int>> cells;
 
-    static long long key(int x, int y, int z) {
-        return (static_cast<long long>(x) * 73856093LL) ^ (static_cast<long long>(y) * 19349663LL) ^
-               (static_cast<long long>(z) * 83492791LL);
-    }
-    static int cell(float v) { return static_cast<int>(std::floor(v / kCutoff)); }
+    static long long key(int x, int y, int z) { return detail::cell_key(x, y, z); }
+    static int cell(float v) { return detail::cell_index(v, kCutoff); }
 };
 
 ExactScorer::ExactScorer(const Receptor& receptor, const ScoringFunction& sf) : impl_(std::make_unique<Impl>()) {

@@ -47,7 +47,7 @@ VSCREEN_HD EnergyParts evaluate_pose(EnergyContext& c, const float* pose, Energy
         const IntraPair pr = L.pairs[k];
         const Vec3 d = c.coords[pr.j] - c.coords[pr.i];
         const float r2 = norm_sqr(d);
-        if (r2 >= kCutoffSqr) continue;
+        if (!(r2 < kCutoffSqr)) continue;  // also skips NaN from a diverged step
         float e, dor;
         c.table.eval(pr.type_pair, r2, e, dor);
         curl(e, dor, caps.intra);

@@ -28,7 +28,7 @@ struct GridView {
         float miss = 0;
         for (int i = 0; i < 3; ++i) {
             const float top = static_cast<float>(dims[i] - 1);
-            if (s[i] < 0) {
+            if (!(s[i] >= 0)) {  // also catches NaN: a diverged pose gets a NaN energy, never a wild read
                 miss += -s[i];
                 region[i] = -1;
                 a[i] = 0;

@@ -44,4 +44,8 @@ void write_sdf_pose(std::ostream& out, const Ligand& lig, const std::vector<Vec3
 /// Reads a receptor from a PDB file that already has hydrogens (RDKit typing, polar H as donors).
 Receptor read_receptor_pdb_file(const std::string& path);
 
+/// Rigid receptor PDBQT text (ATOM/HETATM lines, AutoDock types, Gasteiger charges) from a PDB file
+/// with hydrogens: polar hydrogens kept as HD, non-polar ones and waters removed. AutoDock Vina reads it.
+std::string prepare_receptor_pdbqt(const std::string& pdb_path);
+
 }  // namespace vscreen

@@ -17,8 +17,8 @@ struct PairTableView {
     /// Energy and (dE/dr)/r for type pair index p at squared distance r2 (< cutoff^2), linear in r^2.
     VSCREEN_HD void eval(int p, float r2, float& e, float& dor) const {
         const float x = factor * r2;
-        int i = static_cast<int>(x);
-        if (i >= samples - 1) { e = 0; dor = 0; return; }
+        if (!(x >= 0.0f && x < static_cast<float>(samples - 1))) { e = 0; dor = 0; return; }
+        const int i = static_cast<int>(x);
         const float t = x - static_cast<float>(i);
         const float* a = data + (static_cast<long>(p) * samples + i) * 2;
         e = a[0] + t * (a[2] - a[0]);

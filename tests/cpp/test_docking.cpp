@@ -1,0 +1,104 @@
+// Docking: 1IEP redocking recovers the crystal pose; the same seed gives identical output on any thread count.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "test_helpers.hpp"
+#include "vscreen/cpu_backend.hpp"
+#include "vscreen/docking.hpp"
+#include "vscreen/error.hpp"
+#include "vscreen/pdbqt.hpp"
+
+using namespace vscreen;
+
+namespace {
+DockingSettings imatinib_box() {
+    DockingSettings s;
+    s.box.center = make_vec3(15.190f, 53.903f, 16.917f);
+    s.box.size = make_vec3(20, 20, 20);
+    return s;
+}
+
+std::string as_pdbqt(const Ligand& lig, const DockingResult& r) {
+    std::ostringstream out;
+    for (size_t i = 0; i < r.modes.size(); ++i) {
+        ModeRemarks m;
+        m.affinity = r.modes[i].affinity;
+        m.inter = r.modes[i].inter;
+        m.intra = r.modes[i].intra;
+        m.inter_plus_intra = m.inter + m.intra;
+        m.unbound = r.unbound;
+        m.rmsd_lb = r.modes[i].rmsd_lb;
+        m.rmsd_ub = r.modes[i].rmsd_ub;
+        write_pdbqt_model(out, lig, r.modes[i].coords, static_cast<int>(i) + 1, m);
+    }
+    return out.str();
+}
+}  // namespace
+
+TEST(Docking, RedocksImatinibInto1iep) {
+    const Receptor r = read_receptor_pdbqt_file(data_path("1iep_receptor.pdbqt"));
+    const Ligand l = read_ligand_pdbqt_file(data_path("1iep_ligand.pdbqt"));
+    DockingSettings s = imatinib_box();
+    s.seed = 2024;
+    CpuBackend cpu;
+    const auto results = dock(r, {l}, s, cpu);
+    ASSERT_EQ(results.size(), 1u);
+    const DockingResult& res = results[0];
+    ASSERT_FALSE(res.modes.empty());
+    EXPECT_LE(res.modes.size(), 9u);
+    // Chains start from random positions, orientations and torsions; the top mode must be the crystal pose.
+    EXPECT_LT(rmsd_heavy(l, reference_coords(l), res.modes[0].coords), 2.0f);
+    EXPECT_LT(res.modes[0].affinity, -12.0f);
+    for (size_t i = 1; i < res.modes.size(); ++i) {
+        EXPECT_GE(res.modes[i].affinity, res.modes[i - 1].affinity - 1e-4f);
+        EXPECT_LE(res.modes[i].affinity, res.modes[0].affinity + s.energy_range + 1e-4f);
+        EXPECT_GE(res.modes[i].rmsd_ub, 1.0f);  // modes closer than 1 A were merged
+    }
+    EXPECT_FLOAT_EQ(res.modes[0].rmsd_ub, 0.0f);
+    EXPECT_FLOAT_EQ(res.unbound, res.modes[0].intra);
+}
+
+TEST(Docking, SameSeedSameBytesAnyThreadCount) {
+    const Receptor r = read_receptor_pdbqt_file(data_path("1iep_receptor.pdbqt"));
+    const Ligand l = read_ligand_pdbqt_file(data_path("1iep_ligand.pdbqt"));
+    DockingSettings s = imatinib_box();
+    s.search_scale = 0.03f;
+    s.exhaustiveness = 4;
+    s.seed = 7;
+    CpuBackend one(1), two(2);
+    const std::string a = as_pdbqt(l, dock(r, {l}, s, one)[0]);
+    const std::string b = as_pdbqt(l, dock(r, {l}, s, two)[0]);
+    EXPECT_EQ(a, b);
+    s.seed = 8;
+    const std::string c = as_pdbqt(l, dock(r, {l}, s, two)[0]);
+    EXPECT_NE(a, c);
+}
+
+TEST(Docking, BatchGivesEachLigandItsOwnResult) {
+    const Receptor r = read_receptor_pdbqt_file(data_path("1iep_receptor.pdbqt"));
+    const Ligand l = read_ligand_pdbqt_file(data_path("1iep_ligand.pdbqt"));
+    Ligand shifted = l;
+    shifted.name = "copy";
+    DockingSettings s = imatinib_box();
+    s.search_scale = 0.03f;
+    s.exhaustiveness = 2;
+    CpuBackend cpu(2);
+    const auto single = dock(r, {l}, s, cpu);
+    const auto batch = dock(r, {l, shifted}, s, cpu);
+    ASSERT_EQ(batch.size(), 2u);
+    EXPECT_EQ(batch[1].name, "copy");
+    EXPECT_EQ(as_pdbqt(l, batch[0]), as_pdbqt(l, single[0]));  // a ligand's result does not depend on its batch mates
+}
+
+TEST(Docking, RejectsBadSettings) {
+    const Receptor r = read_receptor_pdbqt_file(data_path("1iep_receptor.pdbqt"));
+    const Ligand l = read_ligand_pdbqt_file(data_path("1iep_ligand.pdbqt"));
+    CpuBackend cpu(1);
+    DockingSettings s = imatinib_box();
+    s.exhaustiveness = 0;
+    EXPECT_THROW(dock(r, {l}, s, cpu), InputError);
+    s = imatinib_box();
+    s.box.size = make_vec3(0, 10, 10);
+    EXPECT_THROW(dock(r, {l}, s, cpu), InputError);
+}
