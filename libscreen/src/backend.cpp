@@ -22,6 +22,19 @@ std::vector<BackendFactory>& registry() {
 }
 }  // namespace
 
+void append_chain_poses(const LigandView& L, int capacity, float* buffer, std::vector<ChainPose>& out) {
+    const ChainPoses poses = make_chain_poses(L, capacity, buffer);
+    const int np = L.pose_size();
+    for (int i = 0; i < *poses.count; ++i) {
+        ChainPose p;
+        p.energy = poses.energy[i];
+        p.inter = poses.inter[i];
+        p.intra = poses.intra[i];
+        p.pose.assign(poses.poses + i * np, poses.poses + (i + 1) * np);
+        out.push_back(std::move(p));
+    }
+}
+
 void register_backend(BackendFactory factory) {
     std::lock_guard<std::mutex> lock(registry_mutex());
     auto& r = registry();

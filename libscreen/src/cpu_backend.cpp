@@ -31,17 +31,7 @@ std::vector<std::vector<ChainPose>> CpuBackend::search(const SearchBatch& batch)
     std::vector<std::vector<ChainPose>> result(batch.jobs.size());
     for (long t = 0; t < tasks; ++t) {
         const SearchJob& job = batch.jobs[t / chains];
-        const LigandView L = job.model->view();
-        ChainPoses poses = make_chain_poses(L, job.params.capacity, outputs[t].data());
-        const int np = L.pose_size();
-        for (int i = 0; i < *poses.count; ++i) {
-            ChainPose p;
-            p.energy = poses.energy[i];
-            p.inter = poses.inter[i];
-            p.intra = poses.intra[i];
-            p.pose.assign(poses.poses + i * np, poses.poses + (i + 1) * np);
-            result[t / chains].push_back(std::move(p));
-        }
+        append_chain_poses(job.model->view(), job.params.capacity, outputs[t].data(), result[t / chains]);
     }
     return result;
 }

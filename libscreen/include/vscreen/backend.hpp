@@ -36,6 +36,9 @@ struct ChainPose {
     std::vector<float> pose;  ///< position, quaternion, torsions
 };
 
+/// Appends the poses stored in a chain's output buffer (make_chain_poses layout) to `out`.
+void append_chain_poses(const LigandView& ligand, int capacity, float* buffer, std::vector<ChainPose>& out);
+
 /// A compute back-end: the same search on different hardware. Chosen by name or as the best available.
 class Backend {
 public:
