@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include "test_helpers.hpp"
+#include "vscreen/conformer.hpp"
+#include "vscreen/docking.hpp"
 #include "vscreen/energy.hpp"
 #include "vscreen/grid_maps.hpp"
 #include "vscreen/pdbqt.hpp"
@@ -118,4 +120,15 @@ TEST(Grid, PenaltyPullsAtomsBackIntoTheBox) {
     const float e = g.eval(g.map_of_type[kXsC_H], outside, 1000.0f, grad);
     EXPECT_GT(e, 1e5f);
     EXPECT_GT(grad.x, 1e5f);
+}
+
+TEST(Kinematics, RandomizedConformerKeepsGeometryAndMovesAtoms) {
+    Fixture f;
+    const Ligand r = randomized_conformer(f.ligand, 5, make_vec3(1, 2, 3));
+    const auto a = reference_coords(f.ligand), b = reference_coords(r);
+    for (const auto& bond : f.ligand.bonds)
+        EXPECT_NEAR(norm(a[bond[0]] - a[bond[1]]), norm(b[bond[0]] - b[bond[1]]), 1e-3);
+    EXPECT_GT(rmsd_heavy(f.ligand, a, b), 2.0f);
+    const Ligand again = randomized_conformer(f.ligand, 5, make_vec3(1, 2, 3));
+    EXPECT_EQ(reference_coords(again)[7].x, b[7].x);  // seeded
 }
