@@ -51,6 +51,31 @@ def diffdock(data):
 SETS = {"vina_examples": vina_examples, "diffdock": diffdock}
 
 
+METALS = {"ZN", "MG", "MN", "CA", "FE", "CU", "CO", "NI", "NA", "K"}
+
+
+def protein_only_pdb(pdb, out):
+    """Copies a PDB keeping polymer atoms and metal ions: crystal ligands, waters and buffer molecules go
+    (6w70 is a full PDB entry that still holds its ligand)."""
+    keep = []
+    for line in Path(pdb).read_text().splitlines():
+        if line.startswith("ATOM") or (line.startswith("HETATM") and line[17:20].strip() in METALS):
+            keep.append(line)
+        elif line.startswith(("TER", "END")):
+            keep.append(line)
+    Path(out).write_text("\n".join(keep) + "\n")
+    return out
+
+
+def prepared_receptor(c, d):
+    """The receptor PDBQT of a complex: as given, or prepared by vscreen from its PDB (with hydrogens)."""
+    if "receptor" in c:
+        return Path(c["receptor"])
+    receptor = d / "receptor.pdbqt"
+    receptor.write_text(vscreen.prepare_receptor_pdbqt(str(protein_only_pdb(c["receptor_pdb"], d / "protein.pdb"))))
+    return receptor
+
+
 def box_of(ligand, size):
     xyz = ligand.coords[[i for i, z in enumerate(ligand.elements) if z != 1]]
     centre = (xyz.min(axis=0) + xyz.max(axis=0)) / 2
@@ -123,12 +148,12 @@ def main():
     for c in complexes:
         d = args.work / c["name"]
         d.mkdir(exist_ok=True)
-        crystal = vscreen.read_ligand_file(str(c["ligand"]))
-        if "receptor" in c:
-            receptor = Path(c["receptor"])
-        else:
-            receptor = d / "receptor.pdbqt"
-            receptor.write_text(vscreen.prepare_receptor_pdbqt(str(c["receptor_pdb"])))
+        try:
+            crystal = vscreen.read_ligand_file(str(c["ligand"]))
+        except vscreen.InputError as e:
+            print(f"{c['name']}: skipped, the crystal ligand cannot be prepared: {e}", flush=True)
+            continue
+        receptor = prepared_receptor(c, d)
         centre, size = box_of(crystal, c.get("size", (args.box_size,) * 3))
         start = vscreen.randomized_conformer(crystal, args.seed, centre)
         ligand = d / "ligand_random_start.pdbqt"

@@ -1,0 +1,76 @@
+# Build, test and demo of vscreen: Debian packages, the CMake build in build/, and a venv with the package.
+#   make        deps + C++ build + .venv with the editable Python package
+#   make test   ctest + pytest          make demo   dock imatinib into 1IEP and print the modes
+# Variables: BUILD_DIR (build), JOBS (2), CMAKE_ARGS (extra -D options), PYTHON (/usr/bin/python3).
+
+BUILD_DIR  ?= build
+JOBS       ?= 2
+CMAKE_ARGS ?=
+PYTHON     ?= /usr/bin/python3
+VENV       := .venv
+VPY        := $(CURDIR)/$(VENV)/bin/python
+VINA_EXAMPLES ?= /work/shared/data/vina_examples/basic_docking
+
+DEB_PACKAGES := cmake g++ make libgtest-dev pybind11-dev librdkit-dev python3-rdkit rdkit-data \
+                python3-venv python3-dev python3-numpy python3-pytest python3-setuptools python3-wheel \
+                libboost-dev autodock-vina
+DEMO_DATA := tests/data/1iep_receptor.pdbqt tests/data/1iep_ligand.pdbqt tests/data/1iep_ligand.sdf
+
+.PHONY: all deps build python test demo clean
+
+all: deps build python
+
+# Installs only the Debian packages that are missing; apt-get update runs once, and only if something is.
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+	  dpkg -s $$p 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; exit 0; fi; \
+	echo "deps: installing$$missing"; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+	else echo "deps: missing$$missing and not root (no sudo); install them and re-run" >&2; exit 1; fi; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing
+
+# The venv sees Debian's python3-rdkit and numpy (same RDKit build as librdkit-dev).
+$(VENV)/bin/python: | deps
+	$(PYTHON) -m venv --system-site-packages $(VENV)
+
+$(BUILD_DIR)/CMakeCache.txt: $(VENV)/bin/python | deps
+	cmake -S . -B $(BUILD_DIR) -DPython_EXECUTABLE=$(VPY) $(CMAKE_ARGS)
+
+build: $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+
+# Editable install: the package imports python/vscreen/ (where CMake puts _vscreen*.so) in place.
+$(VENV)/.vscreen-installed: python/pyproject.toml $(VENV)/bin/python
+	$(VPY) -m pip install --no-build-isolation --no-deps --disable-pip-version-check -q -e python/
+	touch $@
+
+python: $(VENV)/.vscreen-installed
+
+test: all
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
+	$(VPY) -m pytest tests/python -q
+
+# Demo data are committed in tests/data; this copies them from the Vina examples only if absent.
+tests/data/%:
+	@test -f $(VINA_EXAMPLES)/$* || { echo "missing tests/data/$* (and $(VINA_EXAMPLES)/$*)" >&2; exit 1; }
+	cp $(VINA_EXAMPLES)/$* $@
+
+# Imatinib (STI-571) redocked into Abl kinase (PDB 1IEP), Vina's basic docking example box.
+demo: all $(DEMO_DATA)
+	@mkdir -p $(BUILD_DIR)/demo
+	$(VENV)/bin/vscreen dock --receptor tests/data/1iep_receptor.pdbqt --ligand tests/data/1iep_ligand.pdbqt \
+	  --center 15.190 53.903 16.917 --size 20 20 20 --exhaustiveness 8 --seed 42 \
+	  --out $(BUILD_DIR)/demo/1iep_ligand_out.pdbqt
+	@$(VPY) -c "import numpy as np, vscreen as v; \
+	  a = v.read_ligand_pdbqt_file('tests/data/1iep_ligand.pdbqt'); \
+	  b = v.read_ligand_pdbqt_file('$(BUILD_DIR)/demo/1iep_ligand_out.pdbqt'); h = np.array(a.elements) > 1; \
+	  print('Mode 1: heavy-atom RMSD to the crystal pose %.2f A' % np.sqrt(((a.coords[h] - b.coords[h])**2).sum(1).mean()))"
+
+clean:
+	rm -rf $(BUILD_DIR) $(VENV) python/vscreen/_vscreen*.so python/*.egg-info
+	find python tests/python -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,110 @@
+"""vscreen: GPU virtual screening (docking) with a C++ core.
+
+The extension module ``vscreen._vscreen`` holds the receptors, ligands, scoring and batch docking; this package
+re-exports it and adds file-level helpers (readers that dispatch on the extension, directory expansion, autobox).
+"""
+from __future__ import annotations
+
+import os
+from typing import Iterable, List, Sequence, Tuple, Union
+
+from ._vscreen import (
+    CapacityError,
+    DeviceError,
+    DockedMode,
+    DockingResult,
+    DockingSettings,
+    InputError,
+    Ligand,
+    LigandRecord,
+    PoseScore,
+    Receptor,
+    VscreenError,
+    __version__,
+    available_backends,
+    cuda_device_count,
+    dock,
+    has_cuda,
+    has_rdkit,
+    ligand_to_pdbqt,
+    prepare_receptor_pdbqt,
+    randomized_conformer,
+    read_ligand_file,
+    read_ligand_pdbqt,
+    read_ligand_pdbqt_file,
+    read_ligand_records,
+    read_receptor_pdb_file,
+    read_receptor_pdbqt,
+    read_receptor_pdbqt_file,
+    score,
+    term_names,
+    write_pdbqt_modes,
+    write_sdf_modes,
+)
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+#: Ligand file extensions read by read_ligands (lower case).
+LIGAND_EXTENSIONS = (".pdbqt", ".sdf", ".sd", ".mol", ".mol2")
+
+
+def read_receptor(path: PathLike) -> Receptor:
+    """Reads a receptor from .pdbqt (AutoDock types) or .pdb (with hydrogens, typed through RDKit)."""
+    p = os.fspath(path)
+    ext = os.path.splitext(p)[1].lower()
+    if ext == ".pdbqt":
+        return read_receptor_pdbqt_file(p)
+    if ext in (".pdb", ".ent"):
+        return read_receptor_pdb_file(p)
+    raise InputError(f"{p}: unknown receptor format '{ext}'; expected .pdbqt or .pdb")
+
+
+def ligand_files(paths: Iterable[PathLike]) -> List[str]:
+    """Expands directories (their ligand files, sorted by name, not recursive); files are kept as given."""
+    out: List[str] = []
+    for path in paths:
+        p = os.fspath(path)
+        if os.path.isdir(p):
+            names = sorted(n for n in os.listdir(p) if os.path.splitext(n)[1].lower() in LIGAND_EXTENSIONS)
+            if not names:
+                raise InputError(f"{p}: directory holds no ligand files ({', '.join(LIGAND_EXTENSIONS)})")
+            out.extend(os.path.join(p, n) for n in names)
+        else:
+            out.append(p)
+    return out
+
+
+def read_ligands(paths: Union[PathLike, Sequence[PathLike]]) -> List[LigandRecord]:
+    """Every record of every file (directories expanded); bad records come back with ok=False and a reason.
+
+    Raises InputError when a file cannot be opened or has an unknown format.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    records: List[LigandRecord] = []
+    for f in ligand_files(paths):
+        records.extend(read_ligand_records(f))
+    return records
+
+
+def autobox(ligand: Union[Ligand, PathLike], padding: float = 4.0) -> Tuple[Tuple[float, float, float],
+                                                                          Tuple[float, float, float]]:
+    """Search box around a ligand: centre = centre of its heavy atoms' bounding box, size = extent + 2*padding."""
+    lig = ligand if isinstance(ligand, Ligand) else read_ligand_file(os.fspath(ligand))
+    heavy = [xyz for xyz, z in zip(lig.coords.tolist(), lig.elements) if z != 1]
+    if not heavy:
+        raise InputError(f"autobox: ligand '{lig.name}' has no heavy atoms")
+    lo = [min(c[k] for c in heavy) for k in range(3)]
+    hi = [max(c[k] for c in heavy) for k in range(3)]
+    center = tuple((a + b) / 2 for a, b in zip(lo, hi))
+    size = tuple(b - a + 2 * padding for a, b in zip(lo, hi))
+    return center, size  # type: ignore[return-value]
+
+
+__all__ = [
+    "CapacityError", "DeviceError", "DockedMode", "DockingResult", "DockingSettings", "InputError", "Ligand",
+    "LigandRecord", "PoseScore", "Receptor", "VscreenError", "__version__", "autobox", "available_backends", "cuda_device_count",
+    "dock", "has_cuda", "has_rdkit", "ligand_files", "ligand_to_pdbqt", "prepare_receptor_pdbqt", "randomized_conformer", "read_ligand_file", "read_ligand_pdbqt", "read_ligand_pdbqt_file",
+    "read_ligand_records", "read_ligands", "read_receptor", "read_receptor_pdb_file", "read_receptor_pdbqt",
+    "read_receptor_pdbqt_file", "score", "term_names", "write_pdbqt_modes", "write_sdf_modes", "LIGAND_EXTENSIONS",
+]

@@ -1,0 +1,69 @@
+# Shared fixtures of the Python tests: the test data folder, the 1IEP complex and a CLI runner.
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+# Vina's basic docking example box for 1IEP (example/basic_docking/solution/1iep_receptor_vina_box.txt).
+BOX_1IEP = dict(center=(15.190, 53.903, 16.917), size=(20.0, 20.0, 20.0))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "gpu: needs a CUDA device (skipped with the reason when there is none)")
+
+
+def _gpu_skip_reason():
+    import vscreen
+    if not vscreen.has_cuda:
+        return "vscreen was built without the CUDA back-end"
+    if vscreen.cuda_device_count() == 0:
+        return "no CUDA device on this machine"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = _gpu_skip_reason()
+    if reason:
+        for item in items:
+            if "gpu" in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def complex_1iep():
+    import vscreen
+    receptor = vscreen.read_receptor_pdbqt_file(DATA / "1iep_receptor.pdbqt")
+    ligand = vscreen.read_ligand_pdbqt_file(DATA / "1iep_ligand.pdbqt")
+    return receptor, ligand
+
+
+@pytest.fixture
+def run_cli():
+    """Runs `python -m vscreen ARGS` in a subprocess; returns the CompletedProcess (text)."""
+    def run(*args, cwd=None):
+        return subprocess.run([sys.executable, "-m", "vscreen", *map(str, args)], capture_output=True, text=True,
+                              cwd=cwd, env=dict(os.environ), timeout=600)
+    return run
+
+
+def pdbqt_models(text: str):
+    """Atom lines of each MODEL of a PDBQT text."""
+    models, cur = [], None
+    for line in text.splitlines():
+        if line.startswith("MODEL"):
+            cur = []
+        elif line.startswith("ENDMDL"):
+            models.append(cur)
+            cur = None
+        elif cur is not None and line.startswith(("ATOM", "HETATM")):
+            cur.append(line)
+    return models
