@@ -9,9 +9,9 @@
 
 namespace vscreen {
 
-/// Scratch of one BFGS run; arrays sized by change size n (hessian n*(n+1)/2) and pose size.
+/// Scratch of one BFGS run; arrays sized by change size n (hessian n*n) and pose size.
 struct BfgsScratch {
-    float* hessian;  ///< packed upper triangle of the inverse Hessian approximation
+    float* hessian;  ///< inverse Hessian approximation, row-major n x n (kept symmetric)
     float* g;
     float* g_new;
     float* p;
@@ -23,25 +23,18 @@ struct BfgsScratch {
 };
 
 namespace detail {
-VSCREEN_HD int packed_index(int i, int j, int n) {  // i <= j
-    return i * n - i * (i - 1) / 2 + (j - i);
-}
 VSCREEN_HD float dotn(const float* a, const float* b, int n) {
     float s = 0;
     for (int i = 0; i < n; ++i) s += a[i] * b[i];
     return s;
 }
-/// out = -H v for the packed symmetric H.
+/// out = -H v.
 VSCREEN_HD void minus_hv(const float* h, const float* v, float* out, int n) {
-    for (int i = 0; i < n; ++i) {
-        float s = 0;
-        for (int j = 0; j < n; ++j) s += h[i <= j ? packed_index(i, j, n) : packed_index(j, i, n)] * v[j];
-        out[i] = -s;
-    }
+    for (int i = 0; i < n; ++i) out[i] = -dotn(h + i * n, v, n);
 }
 VSCREEN_HD void set_diagonal(float* h, int n, float d) {
-    for (int i = 0; i < n; ++i)
-        for (int j = i; j < n; ++j) h[packed_index(i, j, n)] = (i == j) ? d : 0.0f;
+    for (int i = 0; i < n * n; ++i) h[i] = 0.0f;
+    for (int i = 0; i < n; ++i) h[i * n + i] = d;
 }
 }  // namespace detail
 
@@ -91,9 +84,12 @@ VSCREEN_HD float bfgs_minimize(EnergyContext& c, float* pose, EnergyCaps caps, i
         const float yhy = -dotn(s.y, s.hy, n);
         const float r = 1.0f / (alpha * yp);
         for (int i = 0; i < n; ++i)
-            for (int j = i; j < n; ++j)
-                s.hessian[packed_index(i, j, n)] += alpha * r * (s.hy[i] * s.p[j] + s.hy[j] * s.p[i]) +
-                                                    alpha * alpha * (r * r * yhy + r) * s.p[i] * s.p[j];
+            for (int j = i; j < n; ++j) {
+                const float d = alpha * r * (s.hy[i] * s.p[j] + s.hy[j] * s.p[i]) +
+                                alpha * alpha * (r * r * yhy + r) * s.p[i] * s.p[j];
+                s.hessian[i * n + j] += d;
+                if (j != i) s.hessian[j * n + i] += d;
+            }
     }
     if (!(f0 <= f_orig)) {
         f0 = f_orig;

@@ -49,7 +49,7 @@ VSCREEN_HD EnergyParts evaluate_pose(EnergyContext& c, const float* pose, Energy
         const float r2 = norm_sqr(d);
         if (!(r2 < kCutoffSqr)) continue;  // also skips NaN from a diverged step
         float e, dor;
-        c.table.eval(pr.type_pair, r2, e, dor);
+        c.table.eval_within_cutoff(pr.type_pair, r2, e, dor);
         curl(e, dor, caps.intra);
         parts.intra += e;
         const Vec3 f = dor * d;

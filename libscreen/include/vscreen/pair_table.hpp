@@ -25,6 +25,16 @@ struct PairTableView {
         dor = a[1] + t * (a[3] - a[1]);
     }
 
+    /// As eval() for a squared distance known to be below the cutoff (the hot loops check that first).
+    VSCREEN_HD void eval_within_cutoff(int p, float r2, float& e, float& dor) const {
+        const float x = factor * r2;
+        const int i = static_cast<int>(x);
+        const float t = x - static_cast<float>(i);
+        const float* a = data + (static_cast<long>(p) * samples + i) * 2;
+        e = a[0] + t * (a[2] - a[0]);
+        dor = a[1] + t * (a[3] - a[1]);
+    }
+
     /// Energy only.
     VSCREEN_HD float energy(int p, float r2) const {
         float e, dor;

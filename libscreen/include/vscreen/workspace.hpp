@@ -33,7 +33,7 @@ struct ChainScratch {
 /// Floats needed by ChainScratch for ligand L.
 VSCREEN_HD long chain_scratch_floats(const LigandView& L) {
     const long n = L.change_size(), np = L.pose_size();
-    return 6L * L.num_atoms + 16L * L.num_nodes + n * (n + 1) / 2 + 6 * n + 4 * np + 3L * L.num_heavy;
+    return 6L * L.num_atoms + 16L * L.num_nodes + n * n + 6 * n + 4 * np + 3L * L.num_heavy;
 }
 
 /// Lays ChainScratch out in `buffer` (chain_scratch_floats(L) floats).
@@ -48,7 +48,7 @@ VSCREEN_HD ChainScratch make_chain_scratch(const LigandView& L, float* buffer) {
     s.frames.orient = a.take<Quat>(L.num_nodes);
     s.frames.force = a.take<Vec3>(L.num_nodes);
     s.frames.torque = a.take<Vec3>(L.num_nodes);
-    s.bfgs.hessian = a.take<float>(n * (n + 1) / 2);
+    s.bfgs.hessian = a.take<float>(n * n);
     s.bfgs.g = a.take<float>(n);
     s.bfgs.g_new = a.take<float>(n);
     s.bfgs.p = a.take<float>(n);
