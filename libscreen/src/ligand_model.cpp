@@ -130,25 +130,27 @@ void check_pose(const LigandView& L, const std::vector<float>& pose) {
     if (static_cast<int>(pose.size()) != L.pose_size())
         fail("pose has ", pose.size(), " values; this ligand needs ", L.pose_size());
 }
-}  // namespace
 
-std::vector<Vec3> LigandModel::coordinates(const std::vector<float>& pose) const {
-    const LigandView L = view();
+// Places the atoms for `pose`, leaving the node frames in `h`.
+std::vector<Vec3> place_checked(const LigandView& L, const std::vector<float>& pose, HostFrames& h) {
     check_pose(L, pose);
-    HostFrames h(L.num_nodes);
     FrameScratch f = h.scratch();
     std::vector<Vec3> coords(L.num_atoms);
     place_atoms(L, pose.data(), f, coords.data());
     return coords;
 }
+}  // namespace
+
+std::vector<Vec3> LigandModel::coordinates(const std::vector<float>& pose) const {
+    const LigandView L = view();
+    HostFrames h(L.num_nodes);
+    return place_checked(L, pose, h);
+}
 
 std::vector<Vec3> LigandModel::rider_coordinates(const std::vector<float>& pose) const {
     const LigandView L = view();
-    check_pose(L, pose);
     HostFrames h(L.num_nodes);
-    FrameScratch f = h.scratch();
-    std::vector<Vec3> coords(L.num_atoms);
-    place_atoms(L, pose.data(), f, coords.data());
+    place_checked(L, pose, h);
     std::vector<Vec3> out(rider_local_.size());
     for (size_t i = 0; i < out.size(); ++i) {
         const int k = rider_node_[i];

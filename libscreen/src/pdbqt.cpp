@@ -12,20 +12,16 @@
 #include "vscreen/ad_type.hpp"
 #include "vscreen/atom_type.hpp"
 #include "vscreen/detail/bonds.hpp"
+#include "vscreen/detail/text.hpp"
 #include "vscreen/error.hpp"
 
 namespace vscreen {
 
 namespace {
 
-std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos) return "";
-    const auto e = s.find_last_not_of(" \t\r\n");
-    return s.substr(b, e - b + 1);
-}
+using detail::trim;
 
-bool starts_with(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
+using detail::starts_with;
 
 struct AtomLine {
     std::string name, ad_type;

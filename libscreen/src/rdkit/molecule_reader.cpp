@@ -16,6 +16,7 @@
 #include "rdkit_common.hpp"
 #include "vscreen/ad_type.hpp"
 #include "vscreen/atom_type.hpp"
+#include "vscreen/detail/text.hpp"
 #include "vscreen/error.hpp"
 #include "vscreen/molecule_io.hpp"
 #include "vscreen/pdbqt.hpp"
@@ -24,12 +25,7 @@ namespace vscreen {
 
 namespace {
 
-std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos) return "";
-    const auto e = s.find_last_not_of(" \t\r\n");
-    return s.substr(b, e - b + 1);
-}
+using detail::trim;
 
 std::string lower_extension(const std::string& path) {
     const auto slash = path.find_last_of('/');
