@@ -17,6 +17,7 @@ void add_errors(py::module_& m);
 void add_molecules(py::module_& m);
 void add_scoring(py::module_& m);
 void add_docking(py::module_& m);
+void add_preparation(py::module_& m);
 
 /// A str or os.PathLike argument as a filesystem path string.
 inline std::string fspath(py::handle path) {

@@ -17,4 +17,5 @@ PYBIND11_MODULE(_vscreen, m) {
     vscreen::python::add_molecules(m);
     vscreen::python::add_scoring(m);
     vscreen::python::add_docking(m);
+    vscreen::python::add_preparation(m);
 }

@@ -42,6 +42,11 @@ from ._vscreen import (
     write_sdf_modes,
 )
 
+try:  # ligand preparation needs the RDKit part of the extension (vscreen::prep)
+    from ._vscreen import MoleculeInput, PreparationOptions, PreparedLigand, has_inchi, prepare_ligands
+except ImportError:  # pragma: no cover - a build without RDKit
+    pass
+
 PathLike = Union[str, "os.PathLike[str]"]
 
 #: Ligand file extensions read by read_ligands (lower case).
@@ -107,4 +112,5 @@ __all__ = [
     "dock", "has_cuda", "has_rdkit", "ligand_files", "ligand_to_pdbqt", "prepare_receptor_pdbqt", "randomized_conformer", "read_ligand_file", "read_ligand_pdbqt", "read_ligand_pdbqt_file",
     "read_ligand_records", "read_ligands", "read_receptor", "read_receptor_pdb_file", "read_receptor_pdbqt",
     "read_receptor_pdbqt_file", "score", "term_names", "write_pdbqt_modes", "write_sdf_modes", "LIGAND_EXTENSIONS",
+    "MoleculeInput", "PreparationOptions", "PreparedLigand", "has_inchi", "prepare_ligands",
 ]

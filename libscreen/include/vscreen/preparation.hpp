@@ -1,0 +1,52 @@
+// Ligand preparation (vscreen::prep): SMILES, InChI, MOL/SDF blocks or MOL2 in, docking-ready 3D ligands out.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "vscreen/ligand.hpp"
+
+namespace vscreen {
+
+/// How molecules are standardised, protonated, enumerated and embedded.
+struct PreparationOptions {
+    bool largest_fragment = true;      ///< keep the largest organic fragment (strips salts, counter-ions, solvents)
+    bool neutralize = true;            ///< neutralise charges before protonation (RDKit Uncharger)
+    bool canonical_tautomer = true;    ///< replace by RDKit's canonical tautomer
+    bool protonate = true;             ///< set charge states for pH 7.4 by rules (acids, amines, amidines, tetrazoles)
+    int max_stereoisomers = 4;         ///< cap on the forms made from unspecified stereocentres / double bonds (>= 1)
+    int ring_conformers = 1;           ///< forms per stereoisomer with distinct non-aromatic ring shapes (>= 1)
+    int max_heavy_atoms = 150;         ///< larger molecules fail with a reason ("too large")
+    std::uint64_t seed = 42;           ///< embedding and enumeration seed (same seed, same output)
+    int threads = 0;                   ///< worker threads; 0 = all hardware threads
+};
+
+/// One input record: the molecule's text and its identity, kept through to the results.
+struct MoleculeInput {
+    std::string text;                  ///< the SMILES, InChI, MDL molblock or MOL2 block
+    std::string format = "smiles";     ///< "smiles", "inchi", "molblock" (2D or 3D; 3D is kept) or "mol2"
+    std::string id;                    ///< e.g. "DB01232"; may be empty
+    std::string name;                  ///< e.g. "Saquinavir"; may be empty
+    std::string source;                ///< where it came from, e.g. "drugs.csv:12"
+};
+
+/// One prepared form of an input (a stereoisomer x ring conformer), or the reason the input failed.
+/// A failed input yields exactly one PreparedLigand with ok == false; a good one yields one per form.
+struct PreparedLigand {
+    int input_index = 0;               ///< position of the input in the batch
+    int variant = 0;                   ///< 0-based form index within the input
+    std::string id, name, source;      ///< copied from the input
+    bool ok = false;
+    std::string error;                 ///< why it failed (parse error, embedding failure, unsupported element, too large)
+    std::string smiles;                ///< the prepared form (charged for pH 7.4, stereo assigned), canonical isomeric SMILES
+    std::string inchikey;              ///< standard InChIKey of the input as given (before standardisation)
+    Ligand ligand;                     ///< docking-ready; valid when ok (its name is the id, else the name)
+};
+
+/// Prepares every input on `options.threads` threads. Never throws for a bad molecule: its entry says why.
+/// Throws InputError only for bad options (a cap below 1, an unknown format).
+std::vector<PreparedLigand> prepare_ligands(const std::vector<MoleculeInput>& inputs,
+                                            const PreparationOptions& options = {});
+
+}  // namespace vscreen

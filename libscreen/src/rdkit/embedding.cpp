@@ -1,0 +1,121 @@
+// 3D forms of a prepared molecule: ETKDGv3 embedding, MMFF94 clean-up (UFF fallback), distinct ring conformers.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include <GraphMol/Conformer.h>
+#include <GraphMol/DistGeomHelpers/Embedder.h>
+#include <GraphMol/ForceFieldHelpers/MMFF/AtomTyper.h>
+#include <GraphMol/ForceFieldHelpers/MMFF/MMFF.h>
+#include <GraphMol/ForceFieldHelpers/UFF/AtomTyper.h>
+#include <GraphMol/ForceFieldHelpers/UFF/UFF.h>
+#include <GraphMol/GraphMol.h>
+#include <GraphMol/MolOps.h>
+#include <GraphMol/MolTransforms/MolTransforms.h>
+
+#include "preparation_steps.hpp"
+#include "vscreen/error.hpp"
+
+namespace vscreen::detail {
+
+namespace {
+
+constexpr int kForceFieldIterations = 2000;
+constexpr double kDistinctRingTorsionDeg = 30.0;  // two ring shapes differ when a ring torsion differs by this
+
+/// Consecutive atom quadruples around every flexible ring (>= 5 atoms, at least one non-aromatic sp3 atom).
+std::vector<std::array<unsigned, 4>> flexible_ring_torsions(const RDKit::ROMol& mol) {
+    std::vector<std::array<unsigned, 4>> out;
+    for (const auto& ring : mol.getRingInfo()->atomRings()) {
+        const size_t n = ring.size();
+        if (n < 5) continue;
+        bool flexible = false;
+        for (int a : ring) {
+            const RDKit::Atom* atom = mol.getAtomWithIdx(a);
+            flexible = flexible || (!atom->getIsAromatic() && atom->getHybridization() == RDKit::Atom::SP3);
+        }
+        if (!flexible) continue;
+        for (size_t i = 0; i < n; ++i)
+            out.push_back({static_cast<unsigned>(ring[i]), static_cast<unsigned>(ring[(i + 1) % n]),
+                           static_cast<unsigned>(ring[(i + 2) % n]), static_cast<unsigned>(ring[(i + 3) % n])});
+    }
+    return out;
+}
+
+double angle_difference_deg(double a, double b) {
+    double d = std::fabs(a - b);
+    while (d > 360.0) d -= 360.0;
+    return std::min(d, 360.0 - d);
+}
+
+/// Relaxes conformer `cid` with MMFF94, or UFF when MMFF has no parameters; returns its energy.
+double relax(RDKit::ROMol& mol, int cid, bool mmff) {
+    if (mmff) return RDKit::MMFF::MMFFOptimizeMolecule(mol, kForceFieldIterations, "MMFF94", 100.0, cid).second;
+    return RDKit::UFF::UFFOptimizeMolecule(mol, kForceFieldIterations, 100.0, cid).second;
+}
+
+RDKit::DGeomHelpers::EmbedParameters embed_parameters(std::uint64_t seed, bool random_coords) {
+    RDKit::DGeomHelpers::EmbedParameters p = RDKit::DGeomHelpers::ETKDGv3;
+    p.randomSeed = static_cast<int>(seed & 0x7fffffff);
+    p.numThreads = 1;  // molecules are prepared in parallel already
+    p.useRandomCoords = random_coords;
+    return p;
+}
+
+}  // namespace
+
+std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, std::uint64_t seed) {
+    if (ring_conformers < 1) fail("ring_conformers must be at least 1 (got ", ring_conformers, ")");
+    RDKit::RWMol mol(input);
+    RDKit::MolOps::addHs(mol);
+    const auto torsions = flexible_ring_torsions(mol);
+    const int attempts = torsions.empty() ? 1 : (ring_conformers == 1 ? 1 : 4 * ring_conformers);
+
+    std::vector<int> cids;
+    for (bool random_coords : {false, true}) {  // random starting coordinates rescue large or strained molecules
+        const auto params = embed_parameters(seed, random_coords);
+        if (attempts == 1) {
+            const int cid = RDKit::DGeomHelpers::EmbedMolecule(mol, params);
+            if (cid >= 0) cids = {cid};
+        } else {
+            cids = RDKit::DGeomHelpers::EmbedMultipleConfs(mol, attempts, params);
+        }
+        if (!cids.empty()) break;
+    }
+    if (cids.empty()) fail("3D embedding failed (ETKDGv3, also from random coordinates)");
+
+    const bool mmff = RDKit::MMFF::MMFFMolProperties(mol).isValid();
+    if (!mmff && !RDKit::UFF::getAtomTypes(mol).second)
+        fail("no MMFF94 or UFF parameters for this molecule; cannot clean up its 3D structure");
+    std::vector<std::pair<double, int>> by_energy;
+    for (int cid : cids) by_energy.emplace_back(relax(mol, cid, mmff), cid);
+    std::stable_sort(by_energy.begin(), by_energy.end());
+
+    // lowest energy first, then each conformer whose ring shape differs from all kept ones
+    std::vector<std::vector<double>> kept_torsions;
+    std::vector<MolPtr> out;
+    for (const auto& [energy, cid] : by_energy) {
+        const RDKit::Conformer& conf = mol.getConformer(cid);
+        std::vector<double> t;
+        for (const auto& q : torsions) t.push_back(MolTransforms::getDihedralDeg(conf, q[0], q[1], q[2], q[3]));
+        bool distinct = true;
+        for (const auto& k : kept_torsions) {
+            double worst = 0;
+            for (size_t i = 0; i < t.size(); ++i) worst = std::max(worst, angle_difference_deg(t[i], k[i]));
+            distinct = distinct && worst > kDistinctRingTorsionDeg;
+        }
+        if (!distinct) continue;
+        kept_torsions.push_back(std::move(t));
+        auto form = std::make_unique<RDKit::RWMol>(mol, false, cid);
+        form->getConformer().set3D(true);
+        out.push_back(std::move(form));
+        if (static_cast<int>(out.size()) == ring_conformers) break;
+    }
+    return out;
+}
+
+}  // namespace vscreen::detail

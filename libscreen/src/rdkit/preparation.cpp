@@ -1,0 +1,106 @@
+// The ligand preparation pipeline: parse, standardise, protonate, enumerate stereo, embed, build, on threads.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <GraphMol/GraphMol.h>
+#include <GraphMol/MolOps.h>
+#include <GraphMol/SmilesParse/SmilesWrite.h>
+
+#include "preparation_steps.hpp"
+#include "rdkit_common.hpp"
+#include "vscreen/detail/parallel.hpp"
+#include "vscreen/error.hpp"
+#include "vscreen/preparation.hpp"
+
+namespace vscreen {
+
+namespace {
+
+std::string display_name(const MoleculeInput& in, size_t index) {
+    if (!in.id.empty()) return in.id;
+    if (!in.name.empty()) return in.name;
+    return "molecule " + std::to_string(index + 1);
+}
+
+PreparedLigand entry_for(const MoleculeInput& in, size_t index) {
+    PreparedLigand p;
+    p.input_index = static_cast<int>(index);
+    p.id = in.id;
+    p.name = in.name;
+    p.source = in.source;
+    return p;
+}
+
+/// All prepared forms of one input; throws InputError with the reason when none can be made.
+std::vector<PreparedLigand> prepare_one(const MoleculeInput& in, size_t index, const PreparationOptions& opt) {
+    detail::MolPtr parsed = detail::parse_molecule(in);
+    std::string key;
+    try {
+        key = detail::inchikey_of(*parsed);
+    } catch (const std::exception&) {
+        // an InChIKey is an identifier for de-duplication, not a condition of docking
+    }
+    detail::MolPtr mol = detail::standardize(*parsed, opt);
+    const unsigned heavy = mol->getNumHeavyAtoms();
+    if (static_cast<int>(heavy) > opt.max_heavy_atoms)
+        fail("too large: ", heavy, " heavy atoms (max_heavy_atoms ", opt.max_heavy_atoms, ")");
+    if (opt.protonate) detail::protonate_for_ph74(*mol);
+
+    const std::string name = display_name(in, index);
+    std::vector<PreparedLigand> out;
+    std::string last_error;
+    for (auto& isomer : detail::enumerate_stereoisomers(*mol, opt.max_stereoisomers, opt.seed)) {
+        const std::string smiles = RDKit::MolToSmiles(*isomer);
+        std::vector<detail::MolPtr> forms;
+        try {
+            forms = detail::embed_forms(*isomer, opt.ring_conformers, opt.seed);
+        } catch (const InputError& e) {
+            last_error = e.what();  // e.g. an impossible stereo assignment; the other isomers may embed
+            continue;
+        }
+        for (auto& form : forms) {
+            PreparedLigand p = entry_for(in, index);
+            p.variant = static_cast<int>(out.size());
+            p.smiles = smiles;
+            p.inchikey = key;
+            p.ligand = detail::ligand_from_rdkit(*form, name);
+            p.ok = true;
+            out.push_back(std::move(p));
+        }
+    }
+    if (out.empty()) fail(last_error.empty() ? std::string("no 3D form could be made") : last_error);
+    return out;
+}
+
+}  // namespace
+
+std::vector<PreparedLigand> prepare_ligands(const std::vector<MoleculeInput>& inputs, const PreparationOptions& opt) {
+    if (opt.max_stereoisomers < 1) fail("max_stereoisomers must be at least 1 (got ", opt.max_stereoisomers, ")");
+    if (opt.ring_conformers < 1) fail("ring_conformers must be at least 1 (got ", opt.ring_conformers, ")");
+    if (opt.max_heavy_atoms < 1) fail("max_heavy_atoms must be at least 1 (got ", opt.max_heavy_atoms, ")");
+    for (size_t i = 0; i < inputs.size(); ++i) {
+        const std::string& f = inputs[i].format;
+        if (f != "smiles" && f != "inchi" && f != "molblock" && f != "mol2")
+            fail("input ", i + 1, ": unknown molecule format '", f, "' (smiles, inchi, molblock or mol2)");
+    }
+    std::vector<std::vector<PreparedLigand>> per_input(inputs.size());
+    detail::QuietRdkit quiet;  // RDKit logs parse problems to stderr; they are reported in the entries instead
+    detail::parallel_for(static_cast<long>(inputs.size()), opt.threads, [&](long i, int) {
+        const MoleculeInput& in = inputs[static_cast<size_t>(i)];
+        try {
+            per_input[i] = prepare_one(in, static_cast<size_t>(i), opt);
+        } catch (const std::exception& e) {
+            PreparedLigand p = entry_for(in, static_cast<size_t>(i));
+            p.error = e.what();
+            if (p.error.empty()) p.error = "preparation failed";
+            per_input[i] = {std::move(p)};
+        }
+    });
+    std::vector<PreparedLigand> out;
+    for (auto& v : per_input)
+        for (auto& p : v) out.push_back(std::move(p));
+    return out;
+}
+
+}  // namespace vscreen

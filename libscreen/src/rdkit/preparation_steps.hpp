@@ -1,0 +1,48 @@
+// The steps of ligand preparation, one per file: parse, standardise, protonate, enumerate stereo, embed (internal).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vscreen/preparation.hpp"
+
+namespace RDKit {
+class ROMol;
+class RWMol;
+}  // namespace RDKit
+
+namespace vscreen::detail {
+
+using MolPtr = std::unique_ptr<RDKit::RWMol>;
+
+/// Parses the input's text in its format into a sanitised molecule (input_parsing.cpp). Throws InputError.
+MolPtr parse_molecule(const MoleculeInput& input);
+
+/// Standard InChIKey of a molecule; empty when this build has no InChI support (inchi_bridge.cpp).
+std::string inchikey_of(const RDKit::ROMol& mol);
+
+/// Molecule from a standard InChI string (inchi_bridge.cpp). Throws InputError, also when InChI is unsupported.
+MolPtr molecule_from_inchi(const std::string& inchi);
+
+/// Whether this build can read InChI and write InChIKeys.
+bool has_inchi_support();
+
+/// Largest fragment, neutralisation and canonical tautomer as the options ask (standardize.cpp).
+MolPtr standardize(const RDKit::ROMol& mol, const PreparationOptions& options);
+
+/// Sets the charge states that dominate at pH 7.4 by rules, in place (protonation.cpp): carboxylic, sulfonic,
+/// phosphonic acids, tetrazoles and acyl sulfonamides deprotonated; aliphatic amines (one per
+/// short N-C-C-N chain), amidines and guanidines protonated.
+void protonate_for_ph74(RDKit::RWMol& mol);
+
+/// Every assignment of the unspecified tetrahedral centres and double bonds, at most `cap` of them
+/// (a seeded sample when there are more); specified stereo is kept (stereo_enumeration.cpp).
+std::vector<MolPtr> enumerate_stereoisomers(const RDKit::ROMol& mol, int cap, std::uint64_t seed);
+
+/// 3D forms with hydrogens (ETKDGv3 + MMFF94, UFF when MMFF lacks parameters): one, or up to
+/// `ring_conformers` with distinct non-aromatic ring shapes (embedding.cpp). Throws InputError on failure.
+std::vector<MolPtr> embed_forms(const RDKit::ROMol& mol, int ring_conformers, std::uint64_t seed);
+
+}  // namespace vscreen::detail
