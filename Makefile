@@ -1,6 +1,6 @@
 # Build, test and demo of vscreen: Debian packages, the CMake build in build/, and a venv with the package.
 #   make        deps + C++ build + .venv with the editable Python package
-#   make test   ctest + pytest          make demo   dock imatinib into 1IEP and print the modes
+#   make test   ctest + pytest          make demo   screen approved drugs against Mpro (6LU7), print the top hits
 # Variables: BUILD_DIR (build), JOBS (2), CMAKE_ARGS (extra -D options), PYTHON (/usr/bin/python3).
 
 BUILD_DIR  ?= build
@@ -13,10 +13,13 @@ VINA_EXAMPLES ?= /work/shared/data/vina_examples/basic_docking
 
 DEB_PACKAGES := cmake g++ make libgtest-dev pybind11-dev librdkit-dev python3-rdkit rdkit-data \
                 python3-venv python3-dev python3-numpy python3-pytest python3-setuptools python3-wheel \
-                libboost-dev autodock-vina
+                libboost-dev libinchi-dev autodock-vina python3-pdbfixer python3-simtk
+# Campaigns (python/vscreen/campaign): tables, plots, configs, progress, Dask, the example notebook's test.
+DEB_PACKAGES += python3-pandas python3-matplotlib python3-yaml python3-tqdm python3-dask python3-distributed \
+                python3-nbclient python3-nbformat python3-ipykernel
 DEMO_DATA := tests/data/1iep_receptor.pdbqt tests/data/1iep_ligand.pdbqt tests/data/1iep_ligand.sdf
 
-.PHONY: all deps build python test demo clean
+.PHONY: all deps build python test demo demo-redock clean
 
 all: deps build python
 
@@ -45,7 +48,8 @@ build: $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
 # Editable install: the package imports python/vscreen/ (where CMake puts _vscreen*.so) in place.
-$(VENV)/.vscreen-installed: python/pyproject.toml $(VENV)/bin/python
+$(VENV)/.vscreen-installed: python/pyproject.toml python/requirements.txt $(VENV)/bin/python
+	$(VPY) -m pip install --disable-pip-version-check -q --only-binary=:all: -r python/requirements.txt
 	$(VPY) -m pip install --no-build-isolation --no-deps --disable-pip-version-check -q -e python/
 	touch $@
 
@@ -60,8 +64,13 @@ tests/data/%:
 	@test -f $(VINA_EXAMPLES)/$* || { echo "missing tests/data/$* (and $(VINA_EXAMPLES)/$*)" >&2; exit 1; }
 	cp $(VINA_EXAMPLES)/$* $@
 
+# The campaign demo: bundled approved drugs (DrugBank, CC BY-NC 4.0) screened against SARS-CoV-2 Mpro (6LU7).
+demo: all
+	rm -rf $(BUILD_DIR)/demo-campaign
+	$(VENV)/bin/vscreen demo --out $(BUILD_DIR)/demo-campaign
+
 # Imatinib (STI-571) redocked into Abl kinase (PDB 1IEP), Vina's basic docking example box.
-demo: all $(DEMO_DATA)
+demo-redock: all $(DEMO_DATA)
 	@mkdir -p $(BUILD_DIR)/demo
 	$(VENV)/bin/vscreen dock --receptor tests/data/1iep_receptor.pdbqt --ligand tests/data/1iep_ligand.pdbqt \
 	  --center 15.190 53.903 16.917 --size 20 20 20 --exhaustiveness 8 --seed 42 \

@@ -94,7 +94,11 @@ void add_preparation(py::module_& m) {
         "Prepares molecules (SMILES, InChI, molblock, MOL2) for docking on all cores: largest fragment, neutralised,\n"
         "canonical tautomer, charge states for pH 7.4, unspecified stereo enumerated, ETKDGv3 + MMFF94 3D.\n"
         "Every input yields one entry with ok=False and the reason, or one entry per prepared form.");
-    m.attr("has_inchi") = false;
+    m.def("inchikey", [](const std::string& text, const std::string& format) {
+        return inchikey(MoleculeInput{text, format, "", "", ""});
+    }, py::arg("text"), py::arg("format") = "smiles",
+       "Standard InChIKey of a molecule (SMILES, InChI, molblock or MOL2 text) as given; raises InputError.");
+    m.attr("has_inchi") = has_inchi_support();
 }
 
 #else

@@ -43,9 +43,12 @@ from ._vscreen import (
 )
 
 try:  # ligand preparation needs the RDKit part of the extension (vscreen::prep)
-    from ._vscreen import MoleculeInput, PreparationOptions, PreparedLigand, has_inchi, prepare_ligands
+    from ._vscreen import MoleculeInput, PreparationOptions, PreparedLigand, has_inchi, inchikey, prepare_ligands
 except ImportError:  # pragma: no cover - a build without RDKit
     pass
+
+from .box import Box, box_from_center_size, box_from_ligand, box_from_residues
+from .receptor_prep import PreparedReceptor, prepare_receptor
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -94,16 +97,12 @@ def read_ligands(paths: Union[PathLike, Sequence[PathLike]]) -> List[LigandRecor
 
 def autobox(ligand: Union[Ligand, PathLike], padding: float = 4.0) -> Tuple[Tuple[float, float, float],
                                                                           Tuple[float, float, float]]:
-    """Search box around a ligand: centre = centre of its heavy atoms' bounding box, size = extent + 2*padding."""
-    lig = ligand if isinstance(ligand, Ligand) else read_ligand_file(os.fspath(ligand))
-    heavy = [xyz for xyz, z in zip(lig.coords.tolist(), lig.elements) if z != 1]
-    if not heavy:
-        raise InputError(f"autobox: ligand '{lig.name}' has no heavy atoms")
-    lo = [min(c[k] for c in heavy) for k in range(3)]
-    hi = [max(c[k] for c in heavy) for k in range(3)]
-    center = tuple((a + b) / 2 for a, b in zip(lo, hi))
-    size = tuple(b - a + 2 * padding for a, b in zip(lo, hi))
-    return center, size  # type: ignore[return-value]
+    """Search box around a ligand: centre = centre of its heavy atoms' bounding box, size = extent + 2*padding.
+
+    ``ligand``: a Ligand, a ligand file (.sdf/.mol/.mol2/.pdbqt) or a PDB/mmCIF file of the ligand alone (.pdb, .cif).
+    Returns a :class:`Box` (unpacks as ``center, size``).
+    """
+    return box_from_ligand(ligand, padding)
 
 
 __all__ = [
@@ -112,5 +111,11 @@ __all__ = [
     "dock", "has_cuda", "has_rdkit", "ligand_files", "ligand_to_pdbqt", "prepare_receptor_pdbqt", "randomized_conformer", "read_ligand_file", "read_ligand_pdbqt", "read_ligand_pdbqt_file",
     "read_ligand_records", "read_ligands", "read_receptor", "read_receptor_pdb_file", "read_receptor_pdbqt",
     "read_receptor_pdbqt_file", "score", "term_names", "write_pdbqt_modes", "write_sdf_modes", "LIGAND_EXTENSIONS",
-    "MoleculeInput", "PreparationOptions", "PreparedLigand", "has_inchi", "prepare_ligands",
+    "MoleculeInput", "PreparationOptions", "PreparedLigand", "has_inchi", "inchikey", "prepare_ligands",
+    "Box", "box_from_center_size", "box_from_ligand", "box_from_residues", "PreparedReceptor", "prepare_receptor",
 ]
+
+# Notebook helpers and campaigns (pure Python, vscreen.api / vscreen.campaign).
+from .api import Target, demo_library, demo_target, plot_scores, screen, view_pose, write_poses  # noqa: E402
+
+__all__ += ["Target", "demo_library", "demo_target", "plot_scores", "screen", "view_pose", "write_poses"]

@@ -21,7 +21,9 @@ class CliError(Exception):
 
 
 def _read_receptor(path: str) -> vscreen.Receptor:
-    return vscreen.read_receptor(path)
+    # A raw .pdb (no hydrogens) or .cif is prepared first (vscreen prepare-receptor defaults), said on stderr.
+    from .receptor_cli import read_receptor_preparing
+    return read_receptor_preparing(path, sys.stderr)
 
 
 def _score_text(name: str, s: vscreen.PoseScore) -> str:
@@ -167,11 +169,12 @@ def cmd_dock(args: argparse.Namespace, out: TextIO) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vscreen", description="GPU virtual screening: score and dock ligands.")
     p.add_argument("--version", action="version", version=f"vscreen {vscreen.__version__}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="{score,dock}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{score,dock,screen,report,demo,prepare-receptor}")
 
     s = sub.add_parser("score", help="score a ligand pose in place (as vina --score_only)",
                        description="Score a ligand at its input coordinates, without a grid (vina --score_only).")
-    s.add_argument("--receptor", required=True, help="receptor .pdbqt, or .pdb with hydrogens")
+    s.add_argument("--receptor", required=True,
+                   help="receptor .pdbqt or .pdb with hydrogens; a raw .pdb/.cif is prepared first (prepare-receptor)")
     s.add_argument("--ligand", required=True, help="ligand .pdbqt/.sdf/.mol/.mol2 (first record)")
     s.add_argument("--scoring", choices=("vina", "vinardo"), default="vina")
     s.add_argument("--json", action="store_true", help="print JSON: ligand, affinity, inter, intra, terms, num_rotors")
@@ -190,7 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
                "              or an existing directory counts as a directory)\n"
                "Bad ligand records are reported on stderr and skipped; the rest dock.\n"
                "exit status: 0 = at least one ligand docked, 1 = nothing docked, 2 = error.")
-    d.add_argument("--receptor", required=True, help="receptor .pdbqt, or .pdb with hydrogens")
+    d.add_argument("--receptor", required=True,
+                   help="receptor .pdbqt or .pdb with hydrogens; a raw .pdb/.cif is prepared first (prepare-receptor)")
     d.add_argument("--ligand", required=True, nargs="+", action="extend", metavar="PATH",
                    help="ligand files (.pdbqt/.sdf/.mol/.mol2, multi-record SDF allowed) or directories of them")
     d.add_argument("--center", nargs=3, type=float, metavar=("X", "Y", "Z"), help="box centre (A)")
@@ -212,6 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--search-scale", type=float, default=1.0, help=argparse.SUPPRESS)  # fraction of Vina's steps
     d.add_argument("--out", required=True, help="FILE.pdbqt, FILE.sdf or DIR/ (see below)")
     d.set_defaults(func=cmd_dock)
+
+    from .campaign.commands import add_campaign_commands  # screen, report, demo
+    add_campaign_commands(sub)
+    from .receptor_cli import add_receptor_commands  # prepare-receptor
+    add_receptor_commands(sub)
     return p
 
 

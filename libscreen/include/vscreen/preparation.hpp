@@ -49,4 +49,11 @@ struct PreparedLigand {
 std::vector<PreparedLigand> prepare_ligands(const std::vector<MoleculeInput>& inputs,
                                             const PreparationOptions& options = {});
 
+/// Whether this build reads InChI and writes InChIKeys (the IUPAC InChI library was found at build time).
+bool has_inchi_support();
+
+/// Standard InChIKey of a molecule given as text, as given (not standardised): the de-duplication key of
+/// screening libraries. Throws InputError when the text cannot be parsed or the build has no InChI support.
+std::string inchikey(const MoleculeInput& input);
+
 }  // namespace vscreen

@@ -24,7 +24,8 @@ namespace vscreen::detail {
 
 namespace {
 
-constexpr int kForceFieldIterations = 2000;
+constexpr int kForceFieldIterations = 500;   // ETKDG geometries are close; this is a clean-up, not a search
+constexpr int kEmbedAttempts = 30;           // per conformer; RDKit's default (10 x atoms) can run for minutes
 constexpr double kDistinctRingTorsionDeg = 30.0;  // two ring shapes differ when a ring torsion differs by this
 
 /// Consecutive atom quadruples around every flexible ring (>= 5 atoms, at least one non-aromatic sp3 atom).
@@ -63,6 +64,7 @@ RDKit::DGeomHelpers::EmbedParameters embed_parameters(std::uint64_t seed, bool r
     p.randomSeed = static_cast<int>(seed & 0x7fffffff);
     p.numThreads = 1;  // molecules are prepared in parallel already
     p.useRandomCoords = random_coords;
+    p.maxIterations = kEmbedAttempts;
     return p;
 }
 

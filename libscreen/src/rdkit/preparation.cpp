@@ -103,4 +103,13 @@ std::vector<PreparedLigand> prepare_ligands(const std::vector<MoleculeInput>& in
     return out;
 }
 
+std::string inchikey(const MoleculeInput& input) {
+    if (!has_inchi_support()) fail("InChIKeys are not supported by this build (no IUPAC InChI library)");
+    detail::QuietRdkit quiet;
+    detail::MolPtr mol = detail::parse_molecule(input);
+    std::string key = detail::inchikey_of(*mol);
+    if (key.empty()) fail("no InChIKey could be computed for this molecule");
+    return key;
+}
+
 }  // namespace vscreen

@@ -26,9 +26,6 @@ std::string inchikey_of(const RDKit::ROMol& mol);
 /// Molecule from a standard InChI string (inchi_bridge.cpp). Throws InputError, also when InChI is unsupported.
 MolPtr molecule_from_inchi(const std::string& inchi);
 
-/// Whether this build can read InChI and write InChIKeys.
-bool has_inchi_support();
-
 /// Largest fragment, neutralisation and canonical tautomer as the options ask (standardize.cpp).
 MolPtr standardize(const RDKit::ROMol& mol, const PreparationOptions& options);
 
@@ -36,6 +33,9 @@ MolPtr standardize(const RDKit::ROMol& mol, const PreparationOptions& options);
 /// phosphonic acids, tetrazoles and acyl sulfonamides deprotonated; aliphatic amines (one per
 /// short N-C-C-N chain), amidines and guanidines protonated.
 void protonate_for_ph74(RDKit::RWMol& mol);
+
+/// Number of stereo elements (tetrahedral centres, double bonds) that could be set but are not.
+int count_unspecified_stereo(const RDKit::ROMol& mol);
 
 /// Every assignment of the unspecified tetrahedral centres and double bonds, at most `cap` of them
 /// (a seeded sample when there are more); specified stereo is kept (stereo_enumeration.cpp).

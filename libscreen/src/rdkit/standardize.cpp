@@ -47,7 +47,10 @@ MolPtr standardize(const RDKit::ROMol& input, const PreparationOptions& options)
     if (options.canonical_tautomer) {
         static const RDKit::MolStandardize::CleanupParameters params = tautomer_parameters();
         RDKit::MolStandardize::TautomerEnumerator enumerator(params);
-        mol = to_rw(enumerator.canonicalize(*mol), "tautomer canonicalisation");
+        MolPtr canonical = to_rw(enumerator.canonicalize(*mol), "tautomer canonicalisation");
+        // A keto-enol shift through carbon can turn an sp2 carbon into a new, unspecified stereocentre (taxanes,
+        // steroids): a different molecule for docking, not a tautomer worth having. Keep the input form then.
+        if (count_unspecified_stereo(*canonical) <= count_unspecified_stereo(*mol)) mol = std::move(canonical);
     }
     RDKit::MolOps::sanitizeMol(*mol);
     return mol;

@@ -38,10 +38,8 @@ std::vector<std::uint64_t> choose_masks(int centres, int cap, std::uint64_t seed
     return masks;
 }
 
-}  // namespace
-
-std::vector<MolPtr> enumerate_stereoisomers(const RDKit::ROMol& input, int cap, std::uint64_t seed) {
-    if (cap < 1) fail("max_stereoisomers must be at least 1 (got ", cap, ")");
+/// The stereo elements of `input` that could be set and are not.
+std::vector<RDKit::Chirality::StereoInfo> open_stereo(const RDKit::ROMol& input) {
     RDKit::RWMol probe(input);
     std::vector<RDKit::Chirality::StereoInfo> open;
     for (const auto& info : RDKit::Chirality::findPotentialStereo(probe, true, true)) {
@@ -52,6 +50,16 @@ std::vector<MolPtr> enumerate_stereoisomers(const RDKit::ROMol& input, int cap, 
             info.controllingAtoms[2] != RDKit::Chirality::StereoInfo::NOATOM)
             open.push_back(info);
     }
+    return open;
+}
+
+}  // namespace
+
+int count_unspecified_stereo(const RDKit::ROMol& mol) { return static_cast<int>(open_stereo(mol).size()); }
+
+std::vector<MolPtr> enumerate_stereoisomers(const RDKit::ROMol& input, int cap, std::uint64_t seed) {
+    if (cap < 1) fail("max_stereoisomers must be at least 1 (got ", cap, ")");
+    const std::vector<RDKit::Chirality::StereoInfo> open = open_stereo(input);
     std::vector<MolPtr> out;
     if (open.empty()) {
         out.push_back(std::make_unique<RDKit::RWMol>(input));
@@ -72,6 +80,8 @@ std::vector<MolPtr> enumerate_stereoisomers(const RDKit::ROMol& input, int cap, 
                 b->setStereo(bit ? RDKit::Bond::STEREOCIS : RDKit::Bond::STEREOTRANS);
             }
         }
+        // cis/trans labels become bond directions, then E/Z: the form every later RDKit step keeps
+        RDKit::MolOps::setDoubleBondNeighborDirections(*mol);
         RDKit::MolOps::assignStereochemistry(*mol, true, true);
         // dependent centres can make two assignments the same molecule; keep one of each
         if (!seen.insert(RDKit::MolToSmiles(*mol)).second) continue;

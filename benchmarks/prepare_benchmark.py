@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Ligand preparation over the approved-drugs library: success rate, every failure with its reason, throughput.
+
+Usage: .venv/bin/python benchmarks/prepare_benchmark.py --data ../shared/data [--threads N] [--limit N]
+Reads drugbank_approved/drugbank_approved_id_name_smiles.csv and prepares every SMILES with the default options
+(one call per batch of 256, all threads); prints the figures and writes the failures table as CSV.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+import time
+from collections import Counter
+
+import vscreen
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default=os.environ.get("VSCREEN_DATA", "../shared/data"))
+    ap.add_argument("--threads", type=int, default=0, help="worker threads (0 = all cores)")
+    ap.add_argument("--limit", type=int, default=0, help="first N molecules only")
+    ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--failures", default="build/prepare_failures.csv", help="where to write the failures table")
+    args = ap.parse_args(argv)
+
+    path = os.path.join(args.data, "drugbank_approved", "drugbank_approved_id_name_smiles.csv")
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    if args.limit:
+        rows = rows[: args.limit]
+    inputs = [vscreen.MoleculeInput(r["smiles"], "smiles", id=r["drugbank_id"], name=r["name"],
+                                    source=f"{os.path.basename(path)}:{i + 2}") for i, r in enumerate(rows)]
+    threads = args.threads or os.cpu_count() or 1
+    opts = vscreen.PreparationOptions(threads=threads)
+    ok_inputs, forms, failures = set(), 0, []
+    t0 = time.perf_counter()
+    for b in range(0, len(inputs), args.batch):
+        for p in vscreen.prepare_ligands(inputs[b: b + args.batch], opts):
+            if p.ok:
+                ok_inputs.add(b + p.input_index)
+                forms += 1
+            else:
+                failures.append((p.id, p.name, p.source, p.error))
+        done = min(b + args.batch, len(inputs))
+        print(f"  {done}/{len(inputs)} molecules, {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+    wall = time.perf_counter() - t0
+    n = len(inputs)
+    print(f"molecules: {n}   prepared: {len(ok_inputs)} ({100.0 * len(ok_inputs) / n:.2f} %)   forms: {forms}   "
+          f"failed: {len(failures)}")
+    print(f"wall time: {wall:.1f} s on {threads} threads   throughput: {n / wall:.2f} molecules/s, "
+          f"{n / wall / threads:.2f} molecules/s per core")
+    reasons = Counter(e.split(":")[0].split("(")[0].strip() for *_, e in failures)
+    for reason, count in reasons.most_common():
+        print(f"  {count:4d}  {reason}")
+    os.makedirs(os.path.dirname(args.failures) or ".", exist_ok=True)
+    with open(args.failures, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "name", "source", "error"])
+        w.writerows(failures)
+    print(f"failures table: {args.failures}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
