@@ -102,17 +102,27 @@ def cmd_dock(args: argparse.Namespace, out: TextIO) -> int:
     err = sys.stderr
     center, size = _box(args)
     receptor = _read_receptor(args.receptor)
-    files = vscreen.ligand_files(args.ligand)
+    from .ligand_cli import is_library_file, prepared_ligands_for_docking, preparation_options
+    if not args.ligand and not args.smiles:
+        raise CliError("give ligands: --ligand FILE/DIR and/or --smiles SMILES")
+    files = vscreen.ligand_files(args.ligand or [])
     ligands: List[vscreen.Ligand] = []
     bad = 0
     for f in files:
+        if is_library_file(f):
+            continue
         for rec in vscreen.read_ligand_records(f):
             if rec.ok:
                 ligands.append(rec.ligand)
             else:
                 bad += 1
                 print(f"vscreen: skipped ligand '{rec.name}' ({rec.source}): {rec.error}", file=err)
-    plan = _output_plan(args.out, len(ligands) if ligands else len(files))
+    libraries = [f for f in files if is_library_file(f)]
+    if libraries or args.smiles:  # molecules to prepare first (SMILES, CSV, InChI dumps)
+        prepared, failed = prepared_ligands_for_docking(libraries, args.smiles, preparation_options(args), err)
+        ligands.extend(prepared)
+        bad += failed
+    plan = _output_plan(args.out, len(ligands) if ligands else max(1, len(files)))
     if not ligands:
         print(f"vscreen: no ligand could be read ({bad} bad record(s)); nothing docked", file=err)
         return 1
@@ -169,7 +179,7 @@ def cmd_dock(args: argparse.Namespace, out: TextIO) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vscreen", description="GPU virtual screening: score and dock ligands.")
     p.add_argument("--version", action="version", version=f"vscreen {vscreen.__version__}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="{score,dock,screen,report,demo,prepare-receptor}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{score,dock,screen,report,demo,prepare-receptor,prepare-ligands}")
 
     s = sub.add_parser("score", help="score a ligand pose in place (as vina --score_only)",
                        description="Score a ligand at its input coordinates, without a grid (vina --score_only).")
@@ -195,8 +205,12 @@ def build_parser() -> argparse.ArgumentParser:
                "exit status: 0 = at least one ligand docked, 1 = nothing docked, 2 = error.")
     d.add_argument("--receptor", required=True,
                    help="receptor .pdbqt or .pdb with hydrogens; a raw .pdb/.cif is prepared first (prepare-receptor)")
-    d.add_argument("--ligand", required=True, nargs="+", action="extend", metavar="PATH",
-                   help="ligand files (.pdbqt/.sdf/.mol/.mol2, multi-record SDF allowed) or directories of them")
+    d.add_argument("--ligand", nargs="+", action="extend", metavar="PATH",
+                   help="ligand files (.pdbqt/.sdf/.mol/.mol2 with 3D coordinates, multi-record SDF allowed) or "
+                        "directories of them; molecule libraries (.smi, .csv/.tsv, DrugBank .xml, UniChem "
+                        "structure.tsv.gz) are prepared first")
+    d.add_argument("--smiles", action="append", default=[], metavar="SMILES",
+                   help="a molecule as SMILES, prepared first (repeatable)")
     d.add_argument("--center", nargs=3, type=float, metavar=("X", "Y", "Z"), help="box centre (A)")
     d.add_argument("--size", nargs=3, type=float, metavar=("X", "Y", "Z"), help="box edge lengths (A)")
     d.add_argument("--autobox-ligand", metavar="FILE",
@@ -215,12 +229,15 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--cpu", type=int, default=0, metavar="N", help="CPU threads (default 0 = all)")
     d.add_argument("--search-scale", type=float, default=1.0, help=argparse.SUPPRESS)  # fraction of Vina's steps
     d.add_argument("--out", required=True, help="FILE.pdbqt, FILE.sdf or DIR/ (see below)")
+    from .ligand_cli import add_ligand_commands, add_preparation_arguments
+    add_preparation_arguments(d)
     d.set_defaults(func=cmd_dock)
 
     from .campaign.commands import add_campaign_commands  # screen, report, demo
     add_campaign_commands(sub)
     from .receptor_cli import add_receptor_commands  # prepare-receptor
     add_receptor_commands(sub)
+    add_ligand_commands(sub)  # prepare-ligands
     return p
 
 

@@ -54,3 +54,47 @@ def test_prepared_ligand_docks(complex_1iep):
     result = vscreen.dock(receptor, [p.ligand], settings)[0]
     assert len(result.modes) >= 1
     assert result.modes[0].affinity < -4.0
+
+
+def test_prepare_ligands_cli_lists_failures_and_keeps_good_records(run_cli, tmp_path, data_dir):
+    smi = tmp_path / "lib.smi"
+    smi.write_text("CC(=O)Oc1ccccc1C(=O)O DB00945 Aspirin\nC1CC broken\nC(C)(C)(C)(C)C pentavalent\n"
+                   "CN1CCN(CC1)Cc1ccc(cc1)C(=O)N amide\n")
+    sdf_text = (data_dir / "1iep_ligand.sdf").read_text()
+    sdf = tmp_path / "lib.sdf"
+    sdf.write_text(sdf_text + sdf_text[:1500])  # a good record, then one cut off in the middle of its atom block
+    out = tmp_path / "prepared.sdf"
+    r = run_cli("prepare-ligands", smi, sdf, "--out", out, "--threads", "2")
+    assert r.returncode == 0, r.stderr
+    assert "Prepared 3 of 6 molecule(s)" in r.stdout
+    failures = (tmp_path / "prepared_failures.csv").read_text().splitlines()
+    assert failures[0] == "id,name,source,error"
+    assert any(line.startswith("broken,,lib.smi:2,cannot parse SMILES") for line in failures)
+    assert any(line.startswith("pentavalent,") and "valence" in line for line in failures)
+    assert any("lib.sdf:" in line and "M  END" in line for line in failures)
+    records = out.read_text().split("$$$$\n")[:-1]
+    assert len(records) == 3
+    ids = [rec.split(">  <vscreen_id>\n")[1].split("\n")[0] for rec in records]
+    assert ids == ["DB00945", "amide", "STI"]
+    mol = Chem.MolFromMolBlock(records[0], removeHs=False)
+    assert mol is not None and mol.GetConformer().Is3D()
+
+
+def test_prepare_ligands_cli_empty_file_is_a_clear_error(run_cli, tmp_path):
+    empty = tmp_path / "empty.smi"
+    empty.write_text("")
+    r = run_cli("prepare-ligands", empty, "--out", tmp_path / "x.sdf")
+    assert r.returncode == 2
+    assert "no molecules in" in r.stderr and "empty.smi" in r.stderr
+
+
+def test_dock_from_smiles_cli(run_cli, tmp_path, data_dir):
+    out = tmp_path / "docked.sdf"
+    r = run_cli("dock", "--receptor", data_dir / "1iep_receptor.pdbqt", "--smiles", "CC(=O)Oc1ccccc1C(=O)O",
+                "--smiles", "not-a-smiles", "--center", 15.19, 53.903, 16.917, "--size", 20, 20, 20,
+                "--exhaustiveness", 1, "--num-modes", 2, "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert "skipped ligand 'smiles_2'" in r.stderr
+    text = out.read_text()
+    assert text.count("$$$$") >= 1
+    assert "smiles_1" in text
