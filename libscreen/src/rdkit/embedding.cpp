@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include <GraphMol/GraphMol.h>
 #include <GraphMol/MolOps.h>
 #include <GraphMol/MolTransforms/MolTransforms.h>
+#include <GraphMol/SmilesParse/SmilesWrite.h>
 
 #include "preparation_steps.hpp"
 #include "vscreen/error.hpp"
@@ -59,8 +61,20 @@ double relax(RDKit::ROMol& mol, int cid, bool mmff) {
     return RDKit::UFF::UFFOptimizeMolecule(mol, kForceFieldIterations, 100.0, cid).second;
 }
 
-RDKit::DGeomHelpers::EmbedParameters embed_parameters(std::uint64_t seed, bool random_coords) {
-    RDKit::DGeomHelpers::EmbedParameters p = RDKit::DGeomHelpers::ETKDGv3;
+/// Isomeric SMILES of the heavy atoms with nitrogen configurations left out (RDKit does not perceive bridgehead
+/// nitrogens from 3D consistently); from conformer `cid`'s geometry when cid >= 0, else from the stereo tags.
+std::string stereo_signature(const RDKit::ROMol& mol, int cid) {
+    RDKit::RWMol copy(mol);
+    if (cid >= 0) RDKit::MolOps::assignStereochemistryFrom3D(copy, cid);
+    RDKit::MolOps::removeHs(copy);
+    for (RDKit::Atom* a : copy.atoms())
+        if (a->getAtomicNum() == 7) a->setChiralTag(RDKit::Atom::CHI_UNSPECIFIED);
+    return RDKit::MolToSmiles(copy);
+}
+
+RDKit::DGeomHelpers::EmbedParameters embed_parameters(std::uint64_t seed, bool random_coords, bool torsion_terms) {
+    RDKit::DGeomHelpers::EmbedParameters p =
+        torsion_terms ? RDKit::DGeomHelpers::ETKDGv3 : RDKit::DGeomHelpers::ETDG;
     p.randomSeed = static_cast<int>(seed & 0x7fffffff);
     p.numThreads = 1;  // molecules are prepared in parallel already
     p.useRandomCoords = random_coords;
@@ -77,18 +91,26 @@ std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, 
     const auto torsions = flexible_ring_torsions(mol);
     const int attempts = torsions.empty() ? 1 : (ring_conformers == 1 ? 1 : 4 * ring_conformers);
 
+    // ETKDGv3; then from random starting coordinates (large or strained molecules); then without the torsion
+    // preferences (ETDG), which some bridged bicyclics need in RDKit 2022.09, keeping it only if the geometry
+    // has the requested stereo.
     std::vector<int> cids;
-    for (bool random_coords : {false, true}) {  // random starting coordinates rescue large or strained molecules
-        const auto params = embed_parameters(seed, random_coords);
+    for (int method = 0; method < 4 && cids.empty(); ++method) {
+        const auto params = embed_parameters(seed, method == 1 || method == 3, method < 2);
         if (attempts == 1) {
             const int cid = RDKit::DGeomHelpers::EmbedMolecule(mol, params);
             if (cid >= 0) cids = {cid};
         } else {
             cids = RDKit::DGeomHelpers::EmbedMultipleConfs(mol, attempts, params);
         }
-        if (!cids.empty()) break;
+        if (method >= 2 && !cids.empty() && stereo_signature(mol, cids[0]) != stereo_signature(mol, -1)) {
+            cids.clear();
+            mol.clearConformers();
+        }
     }
-    if (cids.empty()) fail("3D embedding failed (ETKDGv3, also from random coordinates)");
+    if (cids.empty())
+        fail("3D embedding failed (ETKDGv3, from random coordinates, and ETDG without torsion terms giving the "
+             "requested stereochemistry)");
 
     const bool mmff = RDKit::MMFF::MMFFMolProperties(mol).isValid();
     if (!mmff && !RDKit::UFF::getAtomTypes(mol).second)
@@ -113,7 +135,18 @@ std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, 
         if (!distinct) continue;
         kept_torsions.push_back(std::move(t));
         auto form = std::make_unique<RDKit::RWMol>(mol, false, cid);
-        form->getConformer().set3D(true);
+        RDKit::Conformer& fc = form->getConformer();
+        fc.set3D(true);
+        bool flat = true;  // a linear molecule can come out in the z = 0 plane; tilt it so it reads as 3D
+        for (const auto& p : fc.getPositions()) flat = flat && std::fabs(p.z) < 1e-4;
+        if (flat) {
+            const double c = std::cos(0.5), s = std::sin(0.5);
+            for (auto& p : fc.getPositions()) {
+                const double y = p.y, z = p.z;
+                p.y = c * y - s * z;
+                p.z = s * y + c * z;
+            }
+        }
         out.push_back(std::move(form));
         if (static_cast<int>(out.size()) == ring_conformers) break;
     }

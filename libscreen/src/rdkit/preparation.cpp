@@ -43,6 +43,10 @@ std::vector<PreparedLigand> prepare_one(const MoleculeInput& in, size_t index, c
     }
     detail::MolPtr mol = detail::standardize(*parsed, opt);
     const unsigned heavy = mol->getNumHeavyAtoms();
+    bool has_carbon = false;
+    for (const RDKit::Atom* a : mol->atoms()) has_carbon = has_carbon || a->getAtomicNum() == 6;
+    if (!has_carbon) fail("inorganic (no carbon atom in the largest fragment); not a docking ligand");
+    if (heavy < 3) fail("too small: ", heavy, " heavy atom(s); at least 3 are needed to dock");
     if (static_cast<int>(heavy) > opt.max_heavy_atoms)
         fail("too large: ", heavy, " heavy atoms (max_heavy_atoms ", opt.max_heavy_atoms, ")");
     if (opt.protonate) detail::protonate_for_ph74(*mol);
@@ -69,7 +73,31 @@ std::vector<PreparedLigand> prepare_one(const MoleculeInput& in, size_t index, c
             out.push_back(std::move(p));
         }
     }
-    if (out.empty()) fail(last_error.empty() ? std::string("no 3D form could be made") : last_error);
+    if (out.empty()) {
+        // Cage and bridged ring systems (adamantanes, quinuclidines) have bridgeheads that look like open
+        // stereocentres but cannot be set freely; every sampled assignment can be impossible. Embed the molecule
+        // as it is then: the geometry fixes those centres.
+        std::vector<detail::MolPtr> forms;
+        try {
+            forms = detail::embed_forms(*mol, opt.ring_conformers, opt.seed);
+        } catch (const InputError& e) {
+            fail(last_error.empty() ? std::string(e.what()) : last_error);
+        }
+        for (auto& form : forms) {
+            PreparedLigand p = entry_for(in, index);
+            p.variant = static_cast<int>(out.size());
+            {
+                RDKit::RWMol heavy_only(*form);
+                RDKit::MolOps::assignStereochemistryFrom3D(heavy_only);
+                RDKit::MolOps::removeHs(heavy_only);
+                p.smiles = RDKit::MolToSmiles(heavy_only);
+            }
+            p.inchikey = key;
+            p.ligand = detail::ligand_from_rdkit(*form, name);
+            p.ok = true;
+            out.push_back(std::move(p));
+        }
+    }
     return out;
 }
 

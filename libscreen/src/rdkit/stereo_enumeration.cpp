@@ -44,7 +44,10 @@ std::vector<RDKit::Chirality::StereoInfo> open_stereo(const RDKit::ROMol& input)
     std::vector<RDKit::Chirality::StereoInfo> open;
     for (const auto& info : RDKit::Chirality::findPotentialStereo(probe, true, true)) {
         if (info.specified != RDKit::Chirality::StereoSpecified::Unspecified) continue;
-        if (info.type == RDKit::Chirality::StereoType::Atom_Tetrahedral) open.push_back(info);
+        // nitrogen configurations invert in solution (and protonated amines exchange their proton): not isomers
+        if (info.type == RDKit::Chirality::StereoType::Atom_Tetrahedral &&
+            input.getAtomWithIdx(info.centeredOn)->getAtomicNum() != 7)
+            open.push_back(info);
         if (info.type == RDKit::Chirality::StereoType::Bond_Double && info.controllingAtoms.size() == 4 &&
             info.controllingAtoms[0] != RDKit::Chirality::StereoInfo::NOATOM &&
             info.controllingAtoms[2] != RDKit::Chirality::StereoInfo::NOATOM)
