@@ -1,0 +1,218 @@
+"""Campaign configuration: targets (receptor + box), one library, docking and preparation settings, chunk size.
+
+Read from YAML (PyYAML) or TOML (tomllib) files, or built from command-line arguments; relative paths are taken
+from the config file's folder. Example (YAML; the TOML keys are the same):
+
+    name: mpro-repurposing
+    targets:
+      - name: mpro
+        receptor: 6lu7_receptor.pdbqt        # .pdbqt, a .pdb with hydrogens, or a raw PDB/mmCIF (prepared)
+        center: [-10.7, 12.4, 68.9]
+        size: [20, 20, 20]                   # or: autobox_ligand: ligand.sdf (+ autobox_padding: 4)
+    library:
+      path: drugs.csv                        # or a list of files; format: auto|smiles|csv|sdf|drugbank-xml|unichem
+      options: {smiles_column: smiles}       # passed to the reader (id_field, groups, reference, sources, ...)
+    docking: {exhaustiveness: 8, seed: 42, num_modes: 9}
+    preparation: {max_stereoisomers: 4}
+    chunk_size: 100
+    poses_per_molecule: 1
+    refine: {top: 50, md_ps: 0}              # optional: OpenMM MM-GBSA of the top hits (vscreen.refine) at the end
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from .errors import CampaignError
+
+DOCKING_KEYS = ("exhaustiveness", "num_modes", "energy_range", "seed", "scoring", "search_scale", "grid_spacing")
+DEFAULT_DOCKING = {"exhaustiveness": 8, "num_modes": 9, "energy_range": 3.0, "seed": 42, "scoring": "vina",
+                   "search_scale": 1.0, "grid_spacing": 0.375}
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass
+class TargetSpec:
+    """One receptor and its search box. ``receptor`` is an absolute path."""
+    name: str
+    receptor: str
+    center: Tuple[float, float, float]
+    size: Tuple[float, float, float]
+
+
+@dataclass
+class LibrarySpec:
+    """The library: files read in order with one reader, and that reader's options."""
+    paths: List[str]
+    format: str = "auto"
+    options: Dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CampaignConfig:
+    """Everything that defines a campaign's results; ``identity()`` is what a rerun must match."""
+    name: str
+    targets: List[TargetSpec]
+    library: LibrarySpec
+    docking: Dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_DOCKING))
+    preparation: Dict[str, Any] = field(default_factory=dict)
+    chunk_size: int = 100
+    poses_per_molecule: int = 1
+    refine: Dict[str, Any] = field(default_factory=dict)  # the refine: section (empty = no refinement stage)
+
+    def identity(self) -> Dict[str, Any]:
+        """The fields that decide which chunks exist and what is in them (kept in the manifest). The library
+        files' sizes are included so that a changed library is refused rather than mixed with old chunks.
+        The refine section is not part of it: refinement reads the chunks and writes DIR/refine/ only."""
+        d = asdict(self)
+        d.pop("refine")
+        d["library"]["sizes"] = [os.path.getsize(p) if os.path.exists(p) else None for p in self.library.paths]
+        return d
+
+
+def _vec3(value: Any, what: str) -> Tuple[float, float, float]:
+    try:
+        v = tuple(float(x) for x in value)
+    except (TypeError, ValueError):
+        raise CampaignError(f"{what} must be three numbers, got {value!r}") from None
+    if len(v) != 3:
+        raise CampaignError(f"{what} must be three numbers, got {value!r}")
+    return v  # type: ignore[return-value]
+
+
+def _path(base: str, p: Any, what: str) -> str:
+    if not isinstance(p, str) or not p:
+        raise CampaignError(f"{what} must be a file path, got {p!r}")
+    p = os.path.expanduser(p)
+    return os.path.abspath(p if os.path.isabs(p) else os.path.join(base, p))
+
+
+def target_name(receptor: str) -> str:
+    """A target name from a receptor file name: 6lu7_receptor.pdbqt -> 6lu7_receptor."""
+    stem = os.path.basename(receptor)
+    for ext in (".gz", ".pdbqt", ".pdb", ".ent", ".cif", ".mmcif"):
+        if stem.lower().endswith(ext):
+            stem = stem[: -len(ext)]
+    return re.sub(r"[^A-Za-z0-9._-]", "_", stem) or "target"
+
+
+def _target(d: Any, base: str, i: int) -> TargetSpec:
+    if not isinstance(d, dict):
+        raise CampaignError(f"targets[{i}] must be a mapping with receptor and a box, got {d!r}")
+    unknown = set(d) - {"name", "receptor", "center", "size", "autobox_ligand", "autobox_padding"}
+    if unknown:
+        raise CampaignError(f"targets[{i}]: unknown key(s) {', '.join(sorted(unknown))}")
+    receptor = _path(base, d.get("receptor"), f"targets[{i}].receptor")
+    name = str(d.get("name") or target_name(receptor))
+    if not _NAME_RE.match(name):
+        raise CampaignError(f"target name {name!r}: use letters, digits, '.', '_' and '-'")
+    if d.get("autobox_ligand"):
+        if "center" in d or "size" in d:
+            raise CampaignError(f"target {name}: give either autobox_ligand or center/size, not both")
+        from .. import autobox
+        center, size = autobox(_path(base, d["autobox_ligand"], f"target {name} autobox_ligand"),
+                               float(d.get("autobox_padding", 4.0)))
+    elif "center" in d and "size" in d:
+        center, size = d["center"], d["size"]
+    else:
+        raise CampaignError(f"target {name}: the box needs center and size, or autobox_ligand")
+    center = _vec3(center, f"target {name} center")
+    size = _vec3(size, f"target {name} size")
+    if min(size) <= 0:
+        raise CampaignError(f"target {name}: box size must be positive, got {size}")
+    return TargetSpec(name, receptor, tuple(round(c, 4) for c in center), tuple(round(s, 4) for s in size))
+
+
+def config_from_dict(d: Dict[str, Any], base_dir: str = ".") -> CampaignConfig:
+    """A validated CampaignConfig from a parsed YAML/TOML document (paths relative to ``base_dir``)."""
+    if not isinstance(d, dict):
+        raise CampaignError("a campaign config must be a mapping")
+    unknown = set(d) - {"name", "targets", "library", "docking", "preparation", "chunk_size", "poses_per_molecule",
+                        "refine"}
+    if unknown:
+        raise CampaignError(f"unknown config key(s): {', '.join(sorted(unknown))}")
+    targets = d.get("targets")
+    if not isinstance(targets, list) or not targets:
+        raise CampaignError("the config needs a non-empty list of targets")
+    specs = [_target(t, base_dir, i) for i, t in enumerate(targets)]
+    names = [t.name for t in specs]
+    if len(set(names)) != len(names):
+        raise CampaignError(f"target names must differ, got {names}")
+    lib = d.get("library")
+    if isinstance(lib, (str, list)):
+        lib = {"path": lib}
+    if not isinstance(lib, dict) or "path" not in lib:
+        raise CampaignError("the config needs library.path (a file or a list of files)")
+    paths = lib["path"] if isinstance(lib["path"], list) else [lib["path"]]
+    options = dict(lib.get("options") or {})
+    for key in ("reference", "index_path"):  # reader options that are paths
+        if key in options:
+            options[key] = _path(base_dir, options[key], f"library.options.{key}")
+    library = LibrarySpec([_path(base_dir, p, "library.path") for p in paths], str(lib.get("format", "auto")),
+                          options)
+    docking = dict(DEFAULT_DOCKING)
+    for k, v in (d.get("docking") or {}).items():
+        if k not in DOCKING_KEYS:
+            raise CampaignError(f"docking.{k}: unknown setting (known: {', '.join(DOCKING_KEYS)})")
+        docking[k] = v
+    chunk_size = int(d.get("chunk_size", 100))
+    if chunk_size < 1:
+        raise CampaignError(f"chunk_size must be at least 1, got {chunk_size}")
+    poses = int(d.get("poses_per_molecule", 1))
+    refine: Dict[str, Any] = {}
+    if d.get("refine") is not None:
+        from ..refine.campaign import check_refine_section
+        try:
+            refine = check_refine_section(d["refine"])
+        except CampaignError:
+            raise
+        except ValueError as e:
+            raise CampaignError(str(e)) from None
+    return CampaignConfig(str(d.get("name") or "campaign"), specs, library, docking,
+                          dict(d.get("preparation") or {}), chunk_size, poses, refine)
+
+
+def load_config(path: str) -> CampaignConfig:
+    """Reads a campaign config from .yaml/.yml (PyYAML) or .toml (tomllib)."""
+    low = path.lower()
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as e:
+        raise CampaignError(f"{path}: cannot read the config ({e.strerror})") from None
+    try:
+        if low.endswith(".toml"):
+            import tomllib
+            doc = tomllib.loads(raw.decode("utf-8"))
+        elif low.endswith((".yaml", ".yml")):
+            import yaml
+            doc = yaml.safe_load(raw)
+        else:
+            raise CampaignError(f"{path}: a config is .yaml, .yml or .toml")
+    except CampaignError:
+        raise
+    except Exception as e:  # yaml.YAMLError, tomllib.TOMLDecodeError
+        raise CampaignError(f"{path}: {e}") from None
+    return config_from_dict(doc, os.path.dirname(os.path.abspath(path)))
+
+
+def config_from_args(receptors: Sequence[str], library: Sequence[str], *, center=None, size=None,
+                     autobox_ligand: Optional[str] = None, autobox_padding: float = 4.0, name: str = "campaign",
+                     library_format: str = "auto", library_options: Optional[Dict[str, Any]] = None,
+                     docking: Optional[Dict[str, Any]] = None,
+                     preparation: Optional[Dict[str, Any]] = None, chunk_size: int = 100,
+                     poses_per_molecule: int = 1) -> CampaignConfig:
+    """A config from command-line style arguments: every receptor gets the same box."""
+    box: Dict[str, Any] = {}
+    if autobox_ligand:
+        box = {"autobox_ligand": autobox_ligand, "autobox_padding": autobox_padding}
+    elif center is not None and size is not None:
+        box = {"center": list(center), "size": list(size)}
+    targets = [dict(receptor=r, **box) for r in receptors]
+    return config_from_dict({"name": name, "targets": targets,
+                             "library": {"path": list(library), "format": library_format,
+                                         "options": library_options or {}},
+                             "docking": docking or {}, "preparation": preparation or {},
+                             "chunk_size": chunk_size, "poses_per_molecule": poses_per_molecule}, os.getcwd())

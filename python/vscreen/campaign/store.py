@@ -1,0 +1,179 @@
+"""The campaign directory: layout, manifest, and atomic chunk files (the only state a campaign has).
+
+    DIR/manifest.json                      the config's identity (targets, library, settings, chunk size)
+    DIR/targets/<target>.pdbqt             receptors prepared from raw PDB/mmCIF files (if any)
+    DIR/results/<target>/chunk-000042.parquet   one row per molecule of chunk 42 docked into <target>
+    DIR/poses/<target>/chunk-000042.sdf         the top poses of those molecules
+    DIR/shards/shard-0-of-4.json           what a (shard) run saw: chunks in the library, records, duplicates
+    DIR/report/                            written by `vscreen report`
+
+Every file is written under a temporary name in its final folder and renamed into place (os.replace), so a
+killed process leaves either the whole file or none. The poses are written before the results, and a chunk
+counts as done only when its Parquet file exists; so a rerun redoes exactly the unfinished chunks. Shards
+write different chunks and never the same file, so they need no locks.
+"""
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import uuid
+from typing import Any, Dict, Iterable, Optional, Set
+
+from .errors import CampaignError
+
+MANIFEST = "manifest.json"
+FORMAT_VERSION = 1
+_CHUNK_RE = re.compile(r"^chunk-(\d+)\.parquet$")
+
+
+def _tmp_name(path: str) -> str:
+    d, base = os.path.split(path)
+    return os.path.join(d, f".{base}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+
+
+def atomic_write_bytes(path: str, data: bytes) -> None:
+    """Writes ``data`` to ``path`` so that readers see the old file or the whole new one, never a part."""
+    tmp = _tmp_name(path)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_text(path: str, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_parquet(path: str, frame) -> None:
+    """Writes a pandas DataFrame as Parquet (pyarrow) atomically."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    tmp = _tmp_name(path)
+    try:
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp)
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _normalised(doc: Any) -> Any:
+    return json.loads(json.dumps(doc, sort_keys=True))
+
+
+class CampaignStore:
+    """Paths and file operations of one campaign directory."""
+
+    def __init__(self, root: str):
+        self.root = os.path.abspath(root)
+
+    # --- layout -----------------------------------------------------------------------------------------------
+    @property
+    def manifest_path(self) -> str:
+        return os.path.join(self.root, MANIFEST)
+
+    def results_path(self, target: str, chunk: int) -> str:
+        return os.path.join(self.root, "results", target, f"chunk-{chunk:06d}.parquet")
+
+    def poses_path(self, target: str, chunk: int) -> str:
+        return os.path.join(self.root, "poses", target, f"chunk-{chunk:06d}.sdf")
+
+    def prepared_receptor_path(self, target: str) -> str:
+        return os.path.join(self.root, "targets", f"{target}.pdbqt")
+
+    def shard_path(self, shard: int, shards: int) -> str:
+        return os.path.join(self.root, "shards", f"shard-{shard}-of-{shards}.json")
+
+    @property
+    def report_dir(self) -> str:
+        return os.path.join(self.root, "report")
+
+    # --- manifest ---------------------------------------------------------------------------------------------
+    def exists(self) -> bool:
+        return os.path.exists(self.manifest_path)
+
+    def read_manifest(self) -> Dict[str, Any]:
+        try:
+            with open(self.manifest_path, encoding="utf-8") as f:
+                return json.load(f)
+        except FileNotFoundError:
+            raise CampaignError(f"{self.root}: not a campaign directory (no {MANIFEST})") from None
+        except (OSError, ValueError) as e:
+            raise CampaignError(f"{self.manifest_path}: unreadable manifest ({e})") from None
+
+    def open(self, identity: Dict[str, Any], vscreen_version: str) -> Dict[str, Any]:
+        """Creates the directory and its manifest, or checks that an existing one was made with the same
+        identity (same targets, library, settings, chunk size): a rerun resumes, a different campaign is
+        refused. Shards starting together may both write the manifest; the content is the same."""
+        identity = _normalised(identity)
+        if self.exists():
+            manifest = self.read_manifest()
+            old = manifest.get("identity")
+            if old != identity:
+                diff = sorted(k for k in set(old or {}) | set(identity) if (old or {}).get(k) != identity.get(k))
+                raise CampaignError(f"{self.root} holds a campaign with other settings (differs in: "
+                                    f"{', '.join(diff)}); use another --out directory or the same settings")
+            return manifest
+        manifest = {"format_version": FORMAT_VERSION, "vscreen_version": vscreen_version, "identity": identity}
+        for sub in ("results", "poses", "shards", "targets"):
+            os.makedirs(os.path.join(self.root, sub), exist_ok=True)
+        for t in identity["targets"]:
+            os.makedirs(os.path.join(self.root, "results", t["name"]), exist_ok=True)
+            os.makedirs(os.path.join(self.root, "poses", t["name"]), exist_ok=True)
+        atomic_write_text(self.manifest_path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        return manifest
+
+    # --- chunks -----------------------------------------------------------------------------------------------
+    def is_done(self, target: str, chunk: int) -> bool:
+        return os.path.exists(self.results_path(target, chunk))
+
+    def done_chunks(self, target: str) -> Set[int]:
+        out = set()
+        for name in os.listdir(os.path.join(self.root, "results", target)) if os.path.isdir(
+                os.path.join(self.root, "results", target)) else []:
+            m = _CHUNK_RE.match(name)
+            if m:
+                out.add(int(m.group(1)))
+        return out
+
+    def write_chunk(self, target: str, chunk: int, rows, poses_sdf: str) -> None:
+        """Writes one finished (target, chunk): poses first, then the results that mark it done."""
+        os.makedirs(os.path.dirname(self.poses_path(target, chunk)), exist_ok=True)
+        os.makedirs(os.path.dirname(self.results_path(target, chunk)), exist_ok=True)
+        atomic_write_text(self.poses_path(target, chunk), poses_sdf)
+        atomic_write_parquet(self.results_path(target, chunk), rows)
+
+    def result_files(self, targets: Optional[Iterable[str]] = None):
+        """Every finished chunk's Parquet file (temporary files are hidden names and never match)."""
+        pattern = os.path.join(self.root, "results", "*", "chunk-*.parquet")
+        files = sorted(glob.glob(pattern))
+        if targets is not None:
+            keep = set(targets)
+            files = [f for f in files if os.path.basename(os.path.dirname(f)) in keep]
+        return files
+
+    # --- shard status -----------------------------------------------------------------------------------------
+    def write_shard_status(self, shard: int, shards: int, status: Dict[str, Any]) -> None:
+        os.makedirs(os.path.dirname(self.shard_path(shard, shards)), exist_ok=True)
+        atomic_write_text(self.shard_path(shard, shards), json.dumps(status, indent=2, sort_keys=True) + "\n")
+
+    def shard_statuses(self):
+        out = []
+        for p in sorted(glob.glob(os.path.join(self.root, "shards", "shard-*-of-*.json"))):
+            try:
+                with open(p, encoding="utf-8") as f:
+                    out.append(json.load(f))
+            except (OSError, ValueError):
+                continue
+        return out
