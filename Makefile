@@ -17,6 +17,8 @@ DEB_PACKAGES := cmake g++ make libgtest-dev pybind11-dev librdkit-dev python3-rd
 # Campaigns (python/vscreen/campaign): tables, plots, configs, progress, Dask, the example notebook's test.
 DEB_PACKAGES += python3-pandas python3-matplotlib python3-yaml python3-tqdm python3-dask python3-distributed \
                 python3-nbclient python3-nbformat python3-ipykernel
+# Refinement (python/vscreen/refine): OpenMM's CPU platform (python3-simtk alone has only Reference).
+DEB_PACKAGES += libopenmm-plugins
 DEMO_DATA := tests/data/1iep_receptor.pdbqt tests/data/1iep_ligand.pdbqt tests/data/1iep_ligand.sdf
 
 .PHONY: all deps build python test demo demo-redock clean

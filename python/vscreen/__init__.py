@@ -119,3 +119,8 @@ __all__ = [
 from .api import Target, demo_library, demo_target, plot_scores, screen, view_pose, write_poses  # noqa: E402
 
 __all__ += ["Target", "demo_library", "demo_target", "plot_scores", "screen", "view_pose", "write_poses"]
+
+# Refinement of top poses with OpenMM (vscreen.refine; needs python3-simtk, libopenmm-plugins for the CPU platform).
+from .refine import RefineSettings, refine_poses, refine_results  # noqa: E402
+
+__all__ += ["RefineSettings", "refine_poses", "refine_results"]

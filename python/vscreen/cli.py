@@ -179,7 +179,7 @@ def cmd_dock(args: argparse.Namespace, out: TextIO) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vscreen", description="GPU virtual screening: score and dock ligands.")
     p.add_argument("--version", action="version", version=f"vscreen {vscreen.__version__}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="{score,dock,screen,report,demo,prepare-receptor,prepare-ligands}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{score,dock,screen,report,demo,prepare-receptor,prepare-ligands,refine}")
 
     s = sub.add_parser("score", help="score a ligand pose in place (as vina --score_only)",
                        description="Score a ligand at its input coordinates, without a grid (vina --score_only).")
@@ -238,6 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
     from .receptor_cli import add_receptor_commands  # prepare-receptor
     add_receptor_commands(sub)
     add_ligand_commands(sub)  # prepare-ligands
+    from .refine.cli import add_refine_commands  # refine (OpenMM minimisation + MM-GBSA)
+    add_refine_commands(sub)
     return p
 
 
