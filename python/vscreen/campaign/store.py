@@ -33,19 +33,27 @@ def _tmp_name(path: str) -> str:
     return os.path.join(d, f".{base}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
 
 
-def atomic_write_bytes(path: str, data: bytes) -> None:
-    """Writes ``data`` to ``path`` so that readers see the old file or the whole new one, never a part."""
+def _write_atomically(path: str, write) -> None:
+    """Calls ``write(tmp)`` for a temporary file beside ``path``, syncs it and renames it into place, so that
+    readers see the old file or the whole new one, never a part; the temporary file goes if anything fails."""
     tmp = _tmp_name(path)
     try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
+        write(tmp)
+        with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def atomic_write_bytes(path: str, data: bytes) -> None:
+    """Writes ``data`` to ``path`` atomically."""
+    def write(tmp: str) -> None:
+        with open(tmp, "wb") as f:
+            f.write(data)
+    _write_atomically(path, write)
 
 
 def atomic_write_text(path: str, text: str) -> None:
@@ -56,16 +64,7 @@ def atomic_write_parquet(path: str, frame) -> None:
     """Writes a pandas DataFrame as Parquet (pyarrow) atomically."""
     import pyarrow as pa
     import pyarrow.parquet as pq
-    tmp = _tmp_name(path)
-    try:
-        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    _write_atomically(path, lambda tmp: pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp))
 
 
 def _normalised(doc: Any) -> Any:
