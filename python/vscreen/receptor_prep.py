@@ -7,7 +7,8 @@ the toolkit of the refinement stage, so a receptor prepared here is one that sta
 Protonation uses OpenMM's residue templates at the given pH (standard pKa values, histidine tautomer from
 hydrogen bonds); there is no pKa prediction, no loop modelling by default and no flexible residues.
 
-Order of the steps (each is reported in :class:`PreparedReceptor`):
+Order of the steps (each is reported in :class:`PreparedReceptor`; steps 1-3 are in
+:mod:`vscreen.receptor_selection`):
 
 1. read the file (PDB or mmCIF, optionally gzipped); keep the first model;
 2. resolve alternate locations, per residue: the alternate location with the highest mean occupancy over the
@@ -26,6 +27,7 @@ Order of the steps (each is reported in :class:`PreparedReceptor`):
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -35,21 +37,12 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from ._vscreen import InputError, VscreenError, prepare_receptor_pdbqt, read_receptor_pdbqt_file
-from .structure_file import WATER_NAMES, AtomRecord, read_structure_file
+from .receptor_selection import (AMINO_ACIDS, METAL_ELEMENTS, MIN_PROTEIN_CHAIN_RESIDUES, NUCLEOTIDES,  # noqa: F401
+                                 Selection, select_residues, selection_pdb)
+from .structure_file import WATER_NAMES, read_structure_file
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-#: Amino-acid residue names read as protein (the standard 20 and the protonation variants of force fields).
-AMINO_ACIDS = frozenset({
-    "ALA", "ARG", "ASN", "ASP", "CYS", "GLN", "GLU", "GLY", "HIS", "ILE", "LEU", "LYS", "MET", "PHE", "PRO", "SER",
-    "THR", "TRP", "TYR", "VAL", "HID", "HIE", "HIP", "HIN", "CYX", "CYM", "ASH", "GLH", "LYN", "UNK", "ACE", "NME",
-})
-#: Nucleotide residue names.
-NUCLEOTIDES = frozenset({"A", "G", "C", "U", "I", "DA", "DG", "DC", "DT", "DI", "N"})
-#: Elements of single-atom ions kept as metal ions; the AutoDock/Vina atom types of the C++ typing cover them.
-METAL_ELEMENTS = frozenset({"Na", "Mg", "K", "Ca", "Mn", "Fe", "Co", "Ni", "Cu", "Zn", "Sr", "Cd", "Hg"})
-#: A chain with fewer amino-acid residues than this is a bound peptide, not a receptor chain, unless named.
-MIN_PROTEIN_CHAIN_RESIDUES = 20
 #: Peptide (C-N) and phosphodiester (O3'-P) bonds longer than this (A) are chain breaks.
 CHAIN_BREAK_DISTANCE = 2.0
 # Bond lengths (A) given to the hydrogens OpenMM adds, by parent element (its placement without a force field
@@ -103,10 +96,6 @@ class PreparedReceptor:
         return self.summary()
 
 
-def _residue_label(chain: str, resname: str, resseq, icode: str = "") -> str:
-    return f"{chain}:{resname}{resseq}{icode}"
-
-
 def _as_list(value: Union[None, str, Iterable[str]]) -> Optional[List[str]]:
     if value is None:
         return None
@@ -138,91 +127,6 @@ def _openmm_modules():
         finally:
             root.disabled = was
     return openmm, app, unit, PDBFixer, pdbfixer_module
-
-
-# ---------------------------------------------------------------------------------------------------
-# Selection on the atom records
-
-class _Residue:
-    __slots__ = ("key", "atoms", "kind")
-
-    def __init__(self, key):
-        self.key = key
-        self.atoms: List[AtomRecord] = []
-        self.kind = ""
-
-    @property
-    def chain(self) -> str:
-        return self.key[0]
-
-    @property
-    def name(self) -> str:
-        return self.atoms[0].resname
-
-    @property
-    def label(self) -> str:
-        return _residue_label(self.key[0], self.name, self.key[1], self.key[2])
-
-
-def _resolve_altlocs(res: _Residue) -> int:
-    """Keeps one alternate location of the residue; returns the number of atoms removed (0: nothing to resolve)."""
-    order: List[str] = []
-    occupancy: Dict[str, List[float]] = {}
-    for a in res.atoms:
-        if a.altloc:
-            if a.altloc not in occupancy:
-                order.append(a.altloc)
-                occupancy[a.altloc] = []
-            occupancy[a.altloc].append(a.occupancy)
-    if not order:
-        return 0
-    # Highest mean occupancy; max() keeps the first of equal keys, i.e. the first alternate location listed.
-    best = max(order, key=lambda alt: sum(occupancy[alt]) / len(occupancy[alt]))
-    before = len(res.atoms)
-    kept: List[AtomRecord] = []
-    names = set()
-    for a in res.atoms:
-        if a.altloc and a.altloc != best:
-            continue
-        if a.name in names:  # the same atom once without and once with an alternate location
-            continue
-        names.add(a.name)
-        a.altloc = ""
-        kept.append(a)
-    res.atoms = kept
-    return before - len(kept) if len(order) > 1 else 0
-
-
-def _classify(res: _Residue, modified: Dict[str, str]) -> str:
-    name = res.name
-    if name in WATER_NAMES:
-        return "water"
-    if name in AMINO_ACIDS or name in modified:
-        return "amino"
-    if name in NUCLEOTIDES:
-        return "nucleotide"
-    heavy = [a for a in res.atoms if a.element not in ("H", "D")]
-    if len(heavy) == 1 and heavy[0].element in METAL_ELEMENTS:
-        return "metal"
-    return "het"
-
-
-def _pdb_atom_line(serial: int, a: AtomRecord, resname: str) -> str:
-    name = a.name
-    if len(name) < 4 and len(a.element) == 1:
-        name = " " + name
-    record = "HETATM" if a.hetero else "ATOM"
-    element = a.element.upper()
-    return (f"{record:<6}{serial % 100000:5d} {name:<4} {resname:>3} {a.chain:1}{a.resseq:4d}{a.icode:1}   "
-            f"{a.x:8.3f}{a.y:8.3f}{a.z:8.3f}{a.occupancy:6.2f}{a.bfactor:6.2f}          {element:>2}{a.charge:<2}")
-
-
-def _seqres_lines(chain: str, names: Sequence[str]) -> List[str]:
-    lines = []
-    for k in range(0, len(names), 13):
-        chunk = " ".join(f"{n:>3}" for n in names[k:k + 13])
-        lines.append(f"SEQRES {k // 13 + 1:3d} {chain:1} {len(names):4d}  {chunk}")
-    return lines
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -268,7 +172,30 @@ def prepare_receptor(source: PathLike, out_pdbqt: PathLike, *, pdb_out: Optional
         VscreenError: PDBFixer/OpenMM are not installed.
     """
     src = os.fspath(source)
-    out_pdbqt = os.fspath(out_pdbqt)
+    out_pdbqt, pdb_path = _output_paths(src, os.fspath(out_pdbqt), pdb_out)
+    structure = read_structure_file(src)
+    openmm, app, unit, PDBFixer, pdbfixer_module = _openmm_modules()
+    sel = select_residues(src, structure, dict(pdbfixer_module.substitutions), _as_list(chains), keep_waters,
+                          {n.upper() for n in (_as_list(keep_het) or [])}, keep_metals)
+    model = _complete(_Step(src), selection_pdb(sel, structure.sequences), PDBFixer, app, unit,
+                      add_missing_atoms, add_missing_residues, replace_nonstandard, sel.changes)
+    _protonate(_Step(src), model, ph, openmm, app, unit, sel.changes)
+    pdbqt_atoms = _write_outputs(src, sel, model, ph, pdb_path, out_pdbqt, keep_waters, app, unit)
+    return PreparedReceptor(
+        source=src, pdbqt_path=out_pdbqt, pdb_path=pdb_path, ph=ph, chains=sel.chains,
+        chains_dropped=sel.chains_dropped, residues=sel.polymer_residues + model.built,
+        heavy_atoms=model.topology.getNumAtoms() - model.hydrogens, hydrogens=model.hydrogens,
+        pdbqt_atoms=pdbqt_atoms, waters_kept=sel.waters_kept, waters_removed=sel.waters_removed,
+        metals_kept=sel.metals_kept, metals_removed=sel.metals_removed, het_kept=sel.het_kept,
+        het_removed=sel.het_removed, altlocs_resolved=sel.altlocs_resolved,
+        altloc_atoms_removed=sel.altloc_atoms_removed, nonstandard_replaced=model.replaced,
+        missing_residues=model.missing_residues, residues_built=model.built, heavy_atoms_added=model.heavy_added,
+        hydrogens_added=model.hydrogens_added, chain_breaks=model.chain_breaks, models_ignored=sel.models_ignored,
+        changes=sel.changes)
+
+
+def _output_paths(src: str, out_pdbqt: str, pdb_out: Optional[PathLike]) -> Tuple[str, str]:
+    """The PDBQT and PDB paths, checked before any work: not the input, distinct, in existing folders."""
     pdb_path = os.fspath(pdb_out) if pdb_out is not None else os.path.splitext(out_pdbqt)[0] + "_H.pdb"
     for out in (out_pdbqt, pdb_path):
         if os.path.exists(out) and os.path.exists(src) and os.path.samefile(out, src):
@@ -277,169 +204,53 @@ def prepare_receptor(source: PathLike, out_pdbqt: PathLike, *, pdb_out: Optional
         raise InputError(f"{out_pdbqt}: the receptor output must be a .pdbqt file")
     if out_pdbqt == pdb_path:
         raise InputError(f"{out_pdbqt}: the PDB and PDBQT outputs must differ")
-    wanted_chains = _as_list(chains)
-    keep_names = {n.upper() for n in (_as_list(keep_het) or [])}
+    for out in (pdb_path, out_pdbqt):
+        d = os.path.dirname(os.path.abspath(out))
+        if not os.path.isdir(d):
+            raise InputError(f"{out}: output folder {d} does not exist")
+    return out_pdbqt, pdb_path
 
-    structure = read_structure_file(src)
-    _, app, unit, PDBFixer, pdbfixer_module = _openmm_modules()
-    modified = dict(pdbfixer_module.substitutions)
-    changes: List[str] = []
 
-    # 1. First model, residues in file order.
-    models = structure.models
-    first = models[0]
-    residues: Dict[Tuple[str, int, str], _Residue] = {}
-    for a in structure.atoms:
-        if a.model != first:
-            continue
-        res = residues.get(a.residue_key)
-        if res is None:
-            res = residues[a.residue_key] = _Residue(a.residue_key)
-        res.atoms.append(a)
-    if len(models) > 1:
-        changes.append(f"kept model {first}; {len(models) - 1} other model(s) ignored")
+class _Step:
+    """Runs one PDBFixer/OpenMM call; their plain exceptions become an InputError naming the file and the step."""
 
-    # 2. Alternate locations (counted below over the residues kept).
-    alt_removed = {key: _resolve_altlocs(res) for key, res in residues.items()}
+    def __init__(self, src: str):
+        self.src = src
 
-    # 3. Classification and selection.
-    for res in residues.values():
-        res.kind = _classify(res, modified)
-    chain_order: List[str] = []
-    amino_count: Dict[str, int] = {}
-    polymer_count: Dict[str, int] = {}
-    for res in residues.values():
-        if res.chain not in amino_count:
-            chain_order.append(res.chain)
-            amino_count[res.chain] = polymer_count[res.chain] = 0
-        if res.kind == "amino":
-            amino_count[res.chain] += 1
-        if res.kind in ("amino", "nucleotide"):
-            polymer_count[res.chain] += 1
-    if not any(polymer_count.values()):
-        n_atoms = sum(len(r.atoms) for r in residues.values())
-        names = sorted({r.name for r in residues.values()})
-        raise InputError(f"{src}: no protein atoms: its {n_atoms} atoms are in no amino-acid or nucleotide residue "
-                         f"(residues: {', '.join(names[:12])}{', ...' if len(names) > 12 else ''})")
-    chains_dropped: Dict[str, str] = {}
-    if wanted_chains is not None:
-        if not wanted_chains:
-            raise InputError(f"{src}: no chain given to keep")
-        missing = [c for c in wanted_chains if c not in amino_count]
-        if missing:
-            raise InputError(f"{src}: chain {', '.join(repr(c) for c in missing)} not found; chains in the file: "
-                             f"{', '.join(repr(c) for c in chain_order)}")
-        selected = [c for c in chain_order if c in wanted_chains]
-        if not any(polymer_count[c] for c in selected):
-            raise InputError(f"{src}: chain(s) {', '.join(selected)} hold no amino-acid or nucleotide residues")
-        for c in chain_order:
-            if c not in selected:
-                chains_dropped[c] = "not selected"
-    else:
-        selected = []
-        for c in chain_order:
-            if amino_count[c] >= MIN_PROTEIN_CHAIN_RESIDUES or polymer_count[c] == 0:
-                selected.append(c)
-            elif amino_count[c]:
-                chains_dropped[c] = (f"peptide of {amino_count[c]} amino-acid residue(s), treated as a ligand; "
-                                     f"name it in chains to keep it")
-            else:
-                chains_dropped[c] = f"nucleic acid ({polymer_count[c]} residues); name it in chains to keep it"
-        if not any(polymer_count[c] for c in selected):
-            raise InputError(f"{src}: no protein chain (at least {MIN_PROTEIN_CHAIN_RESIDUES} amino-acid residues); "
-                             f"chains: " + "; ".join(f"{c!r}: {chains_dropped.get(c, 'hetero groups only')}"
-                                                     for c in chain_order) + "; name the chains to keep")
-    if any(len(c) > 1 for c in selected):
-        raise InputError(f"{src}: chain IDs longer than one character ({', '.join(c for c in selected if len(c) > 1)}) "
-                         f"cannot be written as PDB; select other chains")
-    for c, why in chains_dropped.items():
-        changes.append(f"chain {c} removed ({why})")
-
-    kept: List[_Residue] = []
-    waters_kept = waters_removed = 0
-    metals_kept: List[str] = []
-    metals_removed: List[str] = []
-    het_kept: Dict[str, int] = {}
-    het_removed: Dict[str, int] = {}
-    for res in residues.values():
-        in_chain = res.chain in selected
-        if res.kind in ("amino", "nucleotide"):
-            keep = in_chain
-        elif res.kind == "water":
-            keep = in_chain and keep_waters
-            if keep:
-                waters_kept += 1
-            else:
-                waters_removed += 1
-        elif res.kind == "metal":
-            keep = in_chain and keep_metals
-            (metals_kept if keep else metals_removed).append(f"{res.name} {res.chain}:{res.key[1]}{res.key[2]}")
-        else:
-            keep = in_chain and res.name.upper() in keep_names
-            bucket = het_kept if keep else het_removed
-            bucket[res.name] = bucket.get(res.name, 0) + 1
-        if keep:
-            kept.append(res)
-    alt_residues = sum(1 for r in kept if alt_removed[r.key])
-    alt_atoms = sum(alt_removed[r.key] for r in kept)
-    if alt_residues:
-        changes.append(f"alternate locations resolved in {alt_residues} residue(s) (highest occupancy, first on "
-                       f"ties): {alt_atoms} atom record(s) removed")
-    if waters_removed:
-        changes.append(f"{waters_removed} water(s) removed" + (f", {waters_kept} kept" if waters_kept else ""))
-    elif waters_kept:
-        changes.append(f"{waters_kept} water(s) kept")
-    if metals_kept:
-        changes.append(f"metal ion(s) kept: {', '.join(metals_kept)}")
-    if metals_removed:
-        changes.append(f"metal ion(s) removed: {', '.join(metals_removed)}")
-    if het_removed:
-        changes.append("hetero group(s) removed: " + ", ".join(f"{n} x{k}" if k > 1 else n
-                                                               for n, k in sorted(het_removed.items())))
-    if het_kept:
-        changes.append("hetero group(s) kept (no hydrogens added): " + ", ".join(sorted(het_kept)))
-    unknown_keep = sorted(keep_names - {r.name.upper() for r in residues.values()})
-    if unknown_keep:
-        changes.append(f"keep_het: no residue named {', '.join(unknown_keep)} in the file")
-    for res in kept:
-        if res.key[1] > 9999 or res.key[1] < -999:
-            raise InputError(f"{src}: residue {res.label}: number out of the PDB range (-999..9999)")
-        if len(res.name) > 3:
-            raise InputError(f"{src}: residue {res.label}: names longer than 3 characters cannot be written as PDB")
-
-    # The selection as PDB text: sequences, polymer chains (TER after each), then ions, waters and hetero groups.
-    lines: List[str] = []
-    for c in selected:
-        if c in structure.sequences and polymer_count[c]:
-            lines += _seqres_lines(c, structure.sequences[c])
-    serial = 0
-    for c in selected:
-        polymer = [r for r in kept if r.chain == c and r.kind in ("amino", "nucleotide")]
-        for res in polymer:
-            for a in res.atoms:
-                serial += 1
-                lines.append(_pdb_atom_line(serial, a, res.name))
-        if polymer:
-            lines.append("TER")
-    for res in kept:
-        if res.kind not in ("amino", "nucleotide"):
-            for a in res.atoms:
-                serial += 1
-                lines.append(_pdb_atom_line(serial, a, res.name))
-    lines.append("END")
-    n_polymer = sum(1 for r in kept if r.kind in ("amino", "nucleotide"))
-
-    # 4-5. PDBFixer and OpenMM.
-    def step(what, fn):
+    def __call__(self, what: str, fn):
         try:
             return fn()
         except InputError:
             raise
         except Exception as e:  # PDBFixer and OpenMM raise plain Exception/ValueError with their reason
-            raise InputError(f"{src}: PDBFixer/OpenMM could not {what}: {e}") from None
+            raise InputError(f"{self.src}: PDBFixer/OpenMM could not {what}: {e}") from None
 
-    fixer = step("read the selected atoms", lambda: PDBFixer(pdbfile=io.StringIO("\n".join(lines) + "\n")))
-    h_before = sum(1 for a in fixer.topology.atoms() if a.element is not None and a.element.symbol == "H")
+
+@dataclass
+class _Model:
+    """The OpenMM model through steps 4-5, and what those steps did."""
+    topology: object
+    positions: object
+    hydrogens_in_file: int
+    replaced: List[str] = field(default_factory=list)
+    missing_residues: int = 0
+    built: int = 0
+    heavy_added: int = 0
+    chain_breaks: int = 0
+    hydrogens: int = 0
+    hydrogens_added: int = 0
+
+
+def _count_hydrogens(topology) -> int:
+    return sum(1 for a in topology.atoms() if a.element is not None and a.element.symbol == "H")
+
+
+def _complete(step: _Step, pdb_text: str, PDBFixer, app, unit, add_missing_atoms: bool, add_missing_residues: bool,
+              replace_nonstandard: bool, changes: List[str]) -> _Model:
+    """Step 4: PDBFixer on the selection (missing residues noted or built, modified residues replaced, missing
+    heavy atoms added), then no bond across chain breaks."""
+    fixer = step("read the selected atoms", lambda: PDBFixer(pdbfile=io.StringIO(pdb_text)))
+    model = _Model(None, None, _count_hydrogens(fixer.topology))
     step("find missing residues", fixer.findMissingResidues)
     chains_list = list(fixer.topology.chains())
     internal: Dict[Tuple[int, int], List[str]] = {}
@@ -448,19 +259,19 @@ def prepare_receptor(source: PathLike, out_pdbqt: PathLike, *, pdb_out: Optional
         missing_total += len(names)
         if 0 < ri < len(list(chains_list[ci].residues())):
             internal[(ci, ri)] = names
-    built = sum(len(v) for v in internal.values()) if add_missing_residues else 0
+    built = model.built = sum(len(v) for v in internal.values()) if add_missing_residues else 0
+    model.missing_residues = missing_total - built
     fixer.missingResidues = internal if add_missing_residues else {}
-    if missing_total - built:
-        changes.append(f"{missing_total - built} residue(s) of the sequence are not in the model and were not built"
+    if model.missing_residues:
+        changes.append(f"{model.missing_residues} residue(s) of the sequence are not in the model and were not built"
                        + ("" if add_missing_residues else " (add_missing_residues builds the internal ones)"))
-    replaced: List[str] = []
     if replace_nonstandard:
         step("find nonstandard residues", fixer.findNonstandardResidues)
-        replaced = [f"{r.chain.id}:{r.name}{r.id}{r.insertionCode.strip()}->{new}"
-                    for r, new in fixer.nonstandardResidues]
+        model.replaced = [f"{r.chain.id}:{r.name}{r.id}{r.insertionCode.strip()}->{new}"
+                          for r, new in fixer.nonstandardResidues]
         step("replace nonstandard residues", fixer.replaceNonstandardResidues)
-        if replaced:
-            changes.append(f"modified residue(s) replaced by their standard parent: {', '.join(replaced)}")
+        if model.replaced:
+            changes.append(f"modified residue(s) replaced by their standard parent: {', '.join(model.replaced)}")
     if add_missing_atoms or built:
         step("find missing atoms", fixer.findMissingAtoms)
     if not add_missing_atoms:
@@ -470,71 +281,86 @@ def prepare_receptor(source: PathLike, out_pdbqt: PathLike, *, pdb_out: Optional
     n_before = fixer.topology.getNumAtoms()
     if where or n_oxt or built:
         step("add missing atoms", lambda: fixer.addMissingAtoms(seed=0))
-    added_heavy = fixer.topology.getNumAtoms() - n_before
+    model.heavy_added = fixer.topology.getNumAtoms() - n_before
     if where or n_oxt:
         parts = ["; ".join(where[:8]) + ("; ..." if len(where) > 8 else "")] if where else []
         if n_oxt:
             parts.append(f"{n_oxt} terminal OXT")
-        changes.append(f"{added_heavy} heavy atom(s) added" + (" (with the built residues)" if built else "")
+        changes.append(f"{model.heavy_added} heavy atom(s) added" + (" (with the built residues)" if built else "")
                        + ": " + ", ".join(parts))
     if built:
         changes.append(f"{built} missing residue(s) built inside chains (PDBFixer loop model)")
 
-    topology, positions = fixer.topology, fixer.positions
-    breaks = _chain_break_bonds(topology, positions, unit)
+    model.topology, model.positions = fixer.topology, fixer.positions
+    breaks = _chain_break_bonds(model.topology, model.positions, unit)
+    model.chain_breaks = len(breaks)
     if breaks:
-        modeller = app.Modeller(topology, positions)
+        modeller = app.Modeller(model.topology, model.positions)
         modeller.delete(breaks)
-        topology, positions = modeller.topology, modeller.positions
+        model.topology, model.positions = modeller.topology, modeller.positions
         changes.append(f"{len(breaks)} chain break(s) (gaps in the model): no bond across them")
+    return model
 
+
+def _protonate(step: _Step, model: _Model, ph: float, openmm, app, unit, changes: List[str]) -> None:
+    """Step 5: hydrogens at the pH from OpenMM's templates (histidine tautomers from hydrogen bonds),
+    reproducibly placed, then set to ideal bond lengths."""
     def add_h():
-        modeller = app.Modeller(topology, positions)
-        variants = _histidine_variants(topology, positions, ph, unit)
+        modeller = app.Modeller(model.topology, model.positions)
+        variants = _histidine_variants(model.topology, model.positions, ph, unit)
         state = random.getstate()
         random.seed(0)  # OpenMM places new hydrogens at random before minimising them: make that reproducible
         try:
-            modeller.addHydrogens(pH=ph, variants=variants)
+            with _deterministic_platform(openmm) as platform:
+                modeller.addHydrogens(pH=ph, variants=variants, platform=platform)
         finally:
             random.setstate(state)
         return modeller
 
-    had_h = {(a.residue.index, a.name) for a in topology.atoms() if a.element is not None and a.element.symbol == "H"}
+    had_h = {(a.residue.index, a.name) for a in model.topology.atoms()
+             if a.element is not None and a.element.symbol == "H"}
     modeller = step(f"add hydrogens at pH {ph:g}", add_h)
-    topology = modeller.topology
-    positions = _ideal_hydrogen_bonds(topology, modeller.positions, had_h, unit)
-    n_h = sum(1 for a in topology.atoms() if a.element is not None and a.element.symbol == "H")
-    h_added = n_h - h_before
-    changes.append(f"{h_added} hydrogen(s) added at pH {ph:g} (OpenMM residue templates)"
-                   + (f"; {h_before} were in the file" if h_before else ""))
+    model.topology = modeller.topology
+    model.positions = _ideal_hydrogen_bonds(model.topology, modeller.positions, had_h, unit)
+    model.hydrogens = _count_hydrogens(model.topology)
+    model.hydrogens_added = model.hydrogens - model.hydrogens_in_file
+    changes.append(f"{model.hydrogens_added} hydrogen(s) added at pH {ph:g} (OpenMM residue templates)"
+                   + (f"; {model.hydrogens_in_file} were in the file" if model.hydrogens_in_file else ""))
 
-    # 6. Outputs.
-    for out in (pdb_path, out_pdbqt):
-        d = os.path.dirname(os.path.abspath(out))
-        if not os.path.isdir(d):
-            raise InputError(f"{out}: output folder {d} does not exist")
+
+@contextlib.contextmanager
+def _deterministic_platform(openmm):
+    """The platform for OpenMM's hydrogen minimisation: the CPU platform on one thread (with several, its sums
+    change order and the new hydrogens move by a few mA from run to run), else Reference. The thread count is the
+    platform's default only while the context is made (OpenMM's addHydrogens takes no platform properties)."""
+    try:
+        cpu = openmm.Platform.getPlatformByName("CPU")
+    except Exception:  # no CPU plugin (python3-simtk without libopenmm-plugins)
+        yield openmm.Platform.getPlatformByName("Reference")
+        return
+    threads = cpu.getPropertyDefaultValue("Threads")
+    cpu.setPropertyDefaultValue("Threads", "1")
+    try:
+        yield cpu
+    finally:
+        cpu.setPropertyDefaultValue("Threads", threads)
+
+
+def _write_outputs(src: str, sel: Selection, model: _Model, ph: float, pdb_path: str, out_pdbqt: str,
+                   keep_waters: bool, app, unit) -> int:
+    """Step 6: the PDB with all hydrogens, then the PDBQT made from it, read back as a check; its atom count."""
     buf = io.StringIO()
-    app.PDBFile.writeFile(topology, positions, buf, keepIds=True)
-    header = (f"REMARK   1 PREPARED BY VSCREEN FROM {os.path.basename(src)}: CHAINS {','.join(selected)}, "
+    app.PDBFile.writeFile(model.topology, model.positions, buf, keepIds=True)
+    header = (f"REMARK   1 PREPARED BY VSCREEN FROM {os.path.basename(src)}: CHAINS {','.join(sel.chains)}, "
               f"PH {ph:g}\n")
     with open(pdb_path, "w") as f:
         f.write(header + buf.getvalue())
     pdbqt = prepare_receptor_pdbqt(pdb_path)
-    if keep_waters and waters_kept:
-        pdbqt += _water_pdbqt(topology, positions, unit, pdbqt)
+    if keep_waters and sel.waters_kept:
+        pdbqt += _water_pdbqt(model.topology, model.positions, unit, pdbqt)
     with open(out_pdbqt, "w") as f:
         f.write(pdbqt)
-    receptor = read_receptor_pdbqt_file(out_pdbqt)
-
-    heavy = topology.getNumAtoms() - n_h
-    return PreparedReceptor(
-        source=src, pdbqt_path=out_pdbqt, pdb_path=pdb_path, ph=ph, chains=selected, chains_dropped=chains_dropped,
-        residues=n_polymer + built, heavy_atoms=heavy, hydrogens=n_h, pdbqt_atoms=receptor.num_atoms,
-        waters_kept=waters_kept, waters_removed=waters_removed, metals_kept=metals_kept,
-        metals_removed=metals_removed, het_kept=het_kept, het_removed=het_removed, altlocs_resolved=alt_residues,
-        altloc_atoms_removed=alt_atoms, nonstandard_replaced=replaced, missing_residues=missing_total - built,
-        residues_built=built, heavy_atoms_added=added_heavy, hydrogens_added=h_added, chain_breaks=len(breaks),
-        models_ignored=len(models) - 1, changes=changes)
+    return read_receptor_pdbqt_file(out_pdbqt).num_atoms
 
 
 def _chain_break_bonds(topology, positions, unit) -> List[tuple]:

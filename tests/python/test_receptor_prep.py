@@ -7,7 +7,7 @@ import pytest
 
 import vscreen
 from vscreen.receptor_cli import preparation_reason
-from vscreen.receptor_prep import _resolve_altlocs, _Residue
+from vscreen.receptor_selection import Residue, resolve_altlocs
 from vscreen.structure_file import read_structure_file
 
 pytest.importorskip("pdbfixer", reason="receptor preparation needs PDBFixer (Debian: python3-pdbfixer python3-simtk)")
@@ -109,6 +109,15 @@ def test_prepared_raw_receptor_scores_crystal_ligand(tmp_path, data_dir):
     assert s.terms["hydrogen"] < -1.5
 
 
+def test_same_input_gives_byte_identical_receptor(tmp_path, data_dir, prep_6lu7):
+    # OpenMM minimises the hydrogens it adds; with threaded sums they moved by a few mA from run to run.
+    again = vscreen.prepare_receptor(data_dir / "6lu7.pdb", tmp_path / "again.pdbqt")
+    assert open(again.pdbqt_path).read() == open(prep_6lu7.pdbqt_path).read()
+    def atoms(path):  # the PDB's REMARK lines carry the date
+        return [line for line in open(path) if not line.startswith("REMARK")]
+    assert atoms(again.pdb_path) == atoms(prep_6lu7.pdb_path)
+
+
 def test_ph_sets_protonation(tmp_path, data_dir):
     r = vscreen.prepare_receptor(data_dir / "1s3v_protein.pdb", tmp_path / "acid.pdbqt", ph=3.0)
     residues = residues_of(pdb_atoms(r.pdb_path))
@@ -155,12 +164,12 @@ def test_alternate_locations_resolved_to_one_position(prep_6m0j_cif):
 def test_altloc_rule_highest_occupancy_wins(data_dir):
     # HIS A228 of 6M0J with B given the higher occupancy: B's coordinates are kept.
     atoms = [a for a in read_structure_file(data_dir / "6m0j.pdb.gz").atoms if a.chain == "A" and a.resseq == 228]
-    res = _Residue(("A", 228, ""))
+    res = Residue(("A", 228, ""))
     res.atoms = atoms
     for a in atoms:
         a.occupancy = {"A": 0.3, "B": 0.7}.get(a.altloc, 1.0)
     b_ca = next(a for a in atoms if a.name == "CA" and a.altloc == "B")
-    removed = _resolve_altlocs(res)
+    removed = resolve_altlocs(res)
     assert removed == 7 and [a.name for a in res.atoms].count("CA") == 1
     ca = next(a for a in res.atoms if a.name == "CA")
     assert ca is b_ca and not ca.altloc
