@@ -10,11 +10,15 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import re
 import sys
 import time
 from collections import Counter
 
 import vscreen
+
+# Failures that are no docking ligand for Vina's types: salts and elements, ions, elements without an XS type.
+OUT_OF_SCOPE = re.compile(r"inorganic|too small|unsupported element")
 
 
 def main(argv=None) -> int:
@@ -36,7 +40,7 @@ def main(argv=None) -> int:
     threads = args.threads or os.cpu_count() or 1
     opts = vscreen.PreparationOptions(threads=threads)
     ok_inputs, forms, failures = set(), 0, []
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for b in range(0, len(inputs), args.batch):
         for p in vscreen.prepare_ligands(inputs[b: b + args.batch], opts):
             if p.ok:
@@ -46,12 +50,18 @@ def main(argv=None) -> int:
                 failures.append((p.id, p.name, p.source, p.error))
         done = min(b + args.batch, len(inputs))
         print(f"  {done}/{len(inputs)} molecules, {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     n = len(inputs)
     print(f"molecules: {n}   prepared: {len(ok_inputs)} ({100.0 * len(ok_inputs) / n:.2f} %)   forms: {forms}   "
           f"failed: {len(failures)}")
     print(f"wall time: {wall:.1f} s on {threads} threads   throughput: {n / wall:.2f} molecules/s, "
           f"{n / wall / threads:.2f} molecules/s per core")
+    # CPU time of the whole process (all threads): the per-core figure that holds on a shared machine.
+    print(f"CPU time: {cpu:.1f} s   throughput: {n / cpu:.2f} molecules per CPU-second")
+    out_of_scope = [f for f in failures if OUT_OF_SCOPE.search(f[3])]
+    in_scope = n - len(out_of_scope)
+    print(f"organic, Vina-typable molecules (inorganic, too small and unsupported elements excluded): {in_scope}, "
+          f"prepared {len(ok_inputs)} ({100.0 * len(ok_inputs) / in_scope:.2f} %)")
     reasons = Counter(e.split(":")[0].split("(")[0].strip() for *_, e in failures)
     for reason, count in reasons.most_common():
         print(f"  {count:4d}  {reason}")
