@@ -88,6 +88,11 @@ std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, 
     if (ring_conformers < 1) fail("ring_conformers must be at least 1 (got ", ring_conformers, ")");
     RDKit::RWMol mol(input);
     RDKit::MolOps::addHs(mol);
+    // Force-field typing needs no coordinates: check it first, so that a molecule no force field can clean up
+    // (metal complexes) fails at once instead of after every embedding method.
+    const bool mmff = RDKit::MMFF::MMFFMolProperties(mol).isValid();
+    if (!mmff && !RDKit::UFF::getAtomTypes(mol).second)
+        fail("no MMFF94 or UFF parameters for this molecule; cannot clean up its 3D structure");
     const auto torsions = flexible_ring_torsions(mol);
     const int attempts = torsions.empty() ? 1 : (ring_conformers == 1 ? 1 : 4 * ring_conformers);
 
@@ -112,9 +117,6 @@ std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, 
         fail("3D embedding failed (ETKDGv3, from random coordinates, and ETDG without torsion terms giving the "
              "requested stereochemistry)");
 
-    const bool mmff = RDKit::MMFF::MMFFMolProperties(mol).isValid();
-    if (!mmff && !RDKit::UFF::getAtomTypes(mol).second)
-        fail("no MMFF94 or UFF parameters for this molecule; cannot clean up its 3D structure");
     std::vector<std::pair<double, int>> by_energy;
     for (int cid : cids) by_energy.emplace_back(relax(mol, cid, mmff), cid);
     std::stable_sort(by_energy.begin(), by_energy.end());
