@@ -19,6 +19,8 @@ DEB_PACKAGES += python3-pandas python3-matplotlib python3-yaml python3-tqdm pyth
                 python3-nbclient python3-nbformat python3-ipykernel
 # Refinement (python/vscreen/refine): OpenMM's CPU platform (python3-simtk alone has only Reference).
 DEB_PACKAGES += libopenmm-plugins
+# Reference preparation for AutoDock Vina in benchmarks/redock_smiles_benchmark.py (never used by the product).
+DEB_PACKAGES += openbabel
 DEMO_DATA := tests/data/1iep_receptor.pdbqt tests/data/1iep_ligand.pdbqt tests/data/1iep_ligand.sdf
 
 .PHONY: all deps build python test demo demo-redock clean
