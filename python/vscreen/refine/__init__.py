@@ -4,6 +4,7 @@
 Python only (OpenMM's force-field machinery is its Python app layer); see docs/architecture.md, "Refinement".
 """
 from .api import SCORE_FIELD, receptor_for_refinement, refine_poses, refine_results
+from .campaign import refine_campaign
 from .complex_builder import AMBER_FILES, GB_MODELS, LigandModel, Pocket, ReceptorModel, build_complex
 from .mmff_openmm import (LigandParameterError, mmff_system, mmff_terms, openmm_mmff_energy, rdkit_mmff_energy)
 from .platforms import available_platforms, select_platform
@@ -11,5 +12,5 @@ from .refiner import COLUMNS, Refiner, RefineSettings
 
 __all__ = ["AMBER_FILES", "COLUMNS", "GB_MODELS", "LigandModel", "LigandParameterError", "Pocket", "ReceptorModel",
            "RefineSettings", "Refiner", "SCORE_FIELD", "available_platforms", "build_complex", "mmff_system",
-           "mmff_terms", "openmm_mmff_energy", "rdkit_mmff_energy", "receptor_for_refinement", "refine_poses",
-           "refine_results", "select_platform"]
+           "mmff_terms", "openmm_mmff_energy", "rdkit_mmff_energy", "receptor_for_refinement", "refine_campaign",
+           "refine_poses", "refine_results", "select_platform"]

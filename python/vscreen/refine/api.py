@@ -235,14 +235,13 @@ def _molblock(mol) -> str:
 
 
 def refine_results(df, receptor: PathLike, *, top: int = 100, pose_column: str = "pose", id_column: str = "id",
-                   score_column: Optional[str] = "affinity", prefix: str = "refine_", out_sdf: Optional[PathLike] = None,
+                   score_column: Optional[str] = "affinity", prefix: str = "refine_",
+                   out_sdf: Optional[PathLike] = None,
                    **kwargs):
     """Refines the best ``top`` rows of a results table (lowest ``score_column``; rows without a pose skipped)
     whose ``pose_column`` holds SDF text (the first record is refined). Returns a DataFrame indexed like ``df``
     with the refinement columns prefixed (``refine_dg_mmgbsa``, ...; NaN/None for rows not refined), to
     ``df.join``. ``kwargs`` go to refine_poses."""
-    import pandas as pd
-
     have = df[df[pose_column].fillna("").astype(str).str.contains("M  END")]
     if score_column is not None and score_column in have.columns:
         have = have.sort_values(score_column, kind="stable")
