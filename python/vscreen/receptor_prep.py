@@ -331,8 +331,8 @@ def _protonate(step: _Step, model: _Model, ph: float, openmm, app, unit, changes
 @contextlib.contextmanager
 def _deterministic_platform(openmm):
     """The platform for OpenMM's hydrogen minimisation: the CPU platform on one thread (with several, its sums
-    change order and the new hydrogens move by about 0.005 A from run to run), else Reference. The thread count is the
-    platform's default only while the context is made (OpenMM's addHydrogens takes no platform properties)."""
+    change order and the new hydrogens move by about 0.005 A from run to run), else Reference. The thread count
+    is the platform's default only while the context is made (addHydrogens takes no platform properties)."""
     try:
         cpu = openmm.Platform.getPlatformByName("CPU")
     except Exception:  # no CPU plugin (python3-simtk without libopenmm-plugins)
