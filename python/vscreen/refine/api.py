@@ -26,6 +26,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from .._vscreen import InputError
+from ..campaign.store import atomic_write_text
 from .complex_builder import ReceptorModel
 from .refiner import COLUMNS, Refiner, RefineSettings, empty_row, init_worker, refine_in_worker, settings_dict
 
@@ -194,11 +195,8 @@ def refine_poses(receptor: PathLike, poses, *, top: Optional[int] = None, ids: O
             _run_pool(receptor_pdb, pocket, settings, tasks, workers, rows, refined)
 
     df = pd.DataFrame(rows, columns=list(COLUMNS))
-    if out_sdf is not None:
-        with open(os.fspath(out_sdf), "w", encoding="utf-8") as f:
-            for text in refined:
-                if text:
-                    f.write(text)
+    if out_sdf is not None:  # whole or not at all, as every file of a campaign directory
+        atomic_write_text(os.fspath(out_sdf), "".join(text for text in refined if text))
     return df
 
 

@@ -89,7 +89,7 @@ def refine_campaign(campaign_dir: str, *, top: int = 50, targets: Optional[Seque
     """Refines the ``top`` best hits of every target (or of ``targets``) of a campaign directory; writes
     DIR/refine/<target>/refine.csv and refined.sdf and returns {target: DataFrame}. ``options``: RefineSettings
     fields. A target whose receptor cannot be refined raises InputError; single molecules that fail are rows."""
-    from ..campaign.store import CampaignStore
+    from ..campaign.store import CampaignStore, atomic_write_text
     from .api import refine_results
 
     store = CampaignStore(campaign_dir)
@@ -113,6 +113,6 @@ def refine_campaign(campaign_dir: str, *, top: int = 50, targets: Optional[Seque
         table = hits[[c for c in KEEP_COLUMNS if c in hits.columns]].join(added)
         table = table.assign(_failed=table["refine_status"] != "ok").sort_values(
             ["_failed", "refine_dg_mmgbsa", "affinity"], kind="stable").drop(columns="_failed")
-        table.to_csv(os.path.join(d, "refine.csv"), index=False)
+        atomic_write_text(os.path.join(d, "refine.csv"), table.to_csv(index=False))
         out[t["name"]] = table.reset_index(drop=True)
     return out
