@@ -62,7 +62,8 @@ def main(argv=None) -> int:
     in_scope = n - len(out_of_scope)
     print(f"organic, Vina-typable molecules (inorganic, too small and unsupported elements excluded): {in_scope}, "
           f"prepared {len(ok_inputs)} ({100.0 * len(ok_inputs) / in_scope:.2f} %)")
-    reasons = Counter(e.split(":")[0].split("(")[0].strip() for *_, e in failures)
+    # The reason without the molecule's ID prefix ("DB00188: unsupported element B (atom 26); ...").
+    reasons = Counter(e.removeprefix(f"{i}: ").split(":")[0].split("(")[0].strip() for i, _, _, e in failures)
     for reason, count in reasons.most_common():
         print(f"  {count:4d}  {reason}")
     os.makedirs(os.path.dirname(args.failures) or ".", exist_ok=True)

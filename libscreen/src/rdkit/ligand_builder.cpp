@@ -116,6 +116,16 @@ std::string ad_type_of(const RDKit::Atom& atom) {
     return "";
 }
 
+void require_supported_elements(const RDKit::ROMol& mol, const std::string& name) {
+    for (const RDKit::Atom* a : mol.atoms()) {
+        const int z = a->getAtomicNum();
+        if (z == 0) fail(name, ": atom ", a->getIdx() + 1, " is a dummy atom (*); unsupported element");
+        if (z != 1 && ad_type_of(*a).empty())
+            fail(name, ": unsupported element ", a->getSymbol(), " (atom ", a->getIdx() + 1,
+                 "); the Vina scoring functions have no parameters for it");
+    }
+}
+
 Ligand ligand_from_rdkit(RDKit::RWMol& mol, const std::string& name) {
     if (mol.getNumAtoms() == 0) fail(name, ": molecule has no atoms");
     if (mol.getNumConformers() == 0) fail(name, ": molecule has no coordinates; docking needs 3D coordinates");
@@ -131,13 +141,7 @@ Ligand ligand_from_rdkit(RDKit::RWMol& mol, const std::string& name) {
         const unsigned nfrag = RDKit::MolOps::getMolFrags(mol, frag_of_atom);
         if (nfrag > 1) fail(name, ": molecule has several fragments; keep one (", nfrag, " found; strip salts and counter-ions)");
     }
-    for (const RDKit::Atom* a : mol.atoms()) {
-        const int z = a->getAtomicNum();
-        if (z == 0) fail(name, ": atom ", a->getIdx() + 1, " is a dummy atom (*); unsupported element");
-        if (z != 1 && ad_type_of(*a).empty())
-            fail(name, ": unsupported element ", a->getSymbol(), " (atom ", a->getIdx() + 1,
-                 "); the Vina scoring functions have no parameters for it");
-    }
+    require_supported_elements(mol, name);
 
     // Hydrogens: the polar ones are docking atoms, the others ride on their heavy neighbour.
     RDKit::MolOps::addHs(mol, false, true);

@@ -49,13 +49,10 @@ std::vector<PreparedLigand> prepare_one(const MoleculeInput& in, size_t index, c
     if (heavy < 3) fail("too small: ", heavy, " heavy atom(s); at least 3 are needed to dock");
     if (static_cast<int>(heavy) > opt.max_heavy_atoms)
         fail("too large: ", heavy, " heavy atoms (max_heavy_atoms ", opt.max_heavy_atoms, ")");
-    for (const RDKit::Atom* a : mol->atoms())  // before any 3D work: the docking typing would refuse it anyway
-        if (a->getAtomicNum() != 1 && detail::ad_type_of(*a).empty())
-            fail("unsupported element ", a->getSymbol(), " (atom ", a->getIdx() + 1,
-                 "); the Vina scoring functions have no parameters for it");
+    const std::string name = display_name(in, index);
+    detail::require_supported_elements(*mol, name);  // before any 3D work: the docking typing would refuse it
     if (opt.protonate) detail::protonate_for_ph74(*mol);
 
-    const std::string name = display_name(in, index);
     std::vector<PreparedLigand> out;
     std::string last_error;
     for (auto& isomer : detail::enumerate_stereoisomers(*mol, opt.max_stereoisomers, opt.seed)) {

@@ -19,6 +19,10 @@ namespace vscreen::detail {
 /// metals by their AD names); an empty string for an element the Vina scoring cannot handle.
 std::string ad_type_of(const RDKit::Atom& atom);
 
+/// Throws InputError ("NAME: unsupported element X (atom N); ...") for a dummy atom or an element ad_type_of
+/// cannot type; hydrogens always pass.
+void require_supported_elements(const RDKit::ROMol& mol, const std::string& name);
+
 /// Whether a nitrogen accepts hydrogen bonds (pyridine, imine, nitrile, sp3 amine) by vscreen's rules.
 bool nitrogen_is_acceptor(const RDKit::Atom& atom);
 
