@@ -32,6 +32,14 @@ VSCREEN_HD float dotn(const float* a, const float* b, int n) {
 VSCREEN_HD void minus_hv(const float* h, const float* v, float* out, int n) {
     for (int i = 0; i < n; ++i) out[i] = -dotn(h + i * n, v, n);
 }
+/// Step length of the first iteration (identity Hessian, direction -g): no coordinate moves further than
+/// kFirstStepMax A or rad on the first trial, so that a clash gradient does not throw the pose out of the box.
+constexpr float kFirstStepMax = 3.0f;
+VSCREEN_HD float first_step_length(const float* p, int n) {
+    float m = 0;
+    for (int i = 0; i < n; ++i) m = fmaxf(m, fabsf(p[i]));
+    return m > kFirstStepMax ? kFirstStepMax / m : 1.0f;
+}
 VSCREEN_HD void set_diagonal(float* h, int n, float d) {
     for (int i = 0; i < n * n; ++i) h[i] = 0.0f;
     for (int i = 0; i < n; ++i) h[i * n + i] = d;
@@ -40,6 +48,8 @@ VSCREEN_HD void set_diagonal(float* h, int n, float d) {
 
 /// Minimises the energy of `pose` in place for at most `max_steps` iterations; returns the total
 /// energy (inter + intra). `parts` receives the split of the returned energy.
+/// Vina's BFGS with two changes (benchmarks/README.md, "Local optimisation"): the first trial step is bounded
+/// (first_step_length), and the run stops at the first line search without sufficient decrease.
 VSCREEN_HD float bfgs_minimize(EnergyContext& c, float* pose, EnergyCaps caps, int max_steps, BfgsScratch& s,
                                EnergyParts& parts) {
     using namespace detail;
@@ -58,15 +68,21 @@ VSCREEN_HD float bfgs_minimize(EnergyContext& c, float* pose, EnergyCaps caps, i
         // Backtracking line search (Armijo, c = 1e-4, halving, 10 trials).
         const float pg = dotn(s.p, s.g, n);
         float alpha = 1.0f;
+        if (step == 0) alpha = first_step_length(s.p, n);
         float f1 = 0;
         EnergyParts trial;
-        for (int t = 0; t < 10; ++t) {
+        bool decreased = false;
+        for (int t = 0; t < 10 && !decreased; ++t) {
             pose_increment(nt, pose, s.p, alpha, s.x_new);
             trial = evaluate_pose(c, s.x_new, caps, s.g_new);
             f1 = trial.inter + trial.intra;
-            if (f1 - f0 < 1e-4f * alpha * pg) break;
-            alpha *= 0.5f;
+            decreased = f1 - f0 < 1e-4f * alpha * pg;
+            if (!decreased) alpha *= 0.5f;
         }
+        // No sufficient decrease even at alpha / 2^9: the pose sits at a minimum of the (piecewise trilinear,
+        // single-precision) energy or on one of its kinks. Vina takes the step anyway and goes on; the further
+        // iterations mostly repeat ten failing trials each (a quarter of all evaluations in a typical chain).
+        if (!decreased) break;
         for (int i = 0; i < n; ++i) s.y[i] = s.g_new[i] - s.g[i];
         f0 = f1;
         cur = trial;

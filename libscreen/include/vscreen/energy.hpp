@@ -43,18 +43,25 @@ VSCREEN_HD EnergyParts evaluate_pose(EnergyContext& c, const float* pose, Energy
         parts.inter += c.grid.eval(c.grid.map_of_type[L.xs[a]], c.coords[a], caps.inter, g);
         c.atom_grad[a] = g;
     }
-    for (int k = 0; k < L.num_pairs; ++k) {
-        const IntraPair pr = L.pairs[k];
-        const Vec3 d = c.coords[pr.j] - c.coords[pr.i];
-        const float r2 = norm_sqr(d);
-        if (!(r2 < kCutoffSqr)) continue;  // also skips NaN from a diverged step
-        float e, dor;
-        c.table.eval_within_cutoff(pr.type_pair, r2, e, dor);
-        curl(e, dor, caps.intra);
-        parts.intra += e;
-        const Vec3 f = dor * d;
-        c.atom_grad[pr.i] -= f;
-        c.atom_grad[pr.j] += f;
+    // Pairs come grouped by their first atom (LigandModel builds them i-major): its gradient stays in registers.
+    for (int k = 0; k < L.num_pairs;) {
+        const int i = L.pairs[k].i;
+        const Vec3 ci = c.coords[i];
+        Vec3 gi = make_vec3(0, 0, 0);
+        for (; k < L.num_pairs && L.pairs[k].i == i; ++k) {
+            const IntraPair pr = L.pairs[k];
+            const Vec3 d = c.coords[pr.j] - ci;
+            const float r2 = norm_sqr(d);
+            if (!(r2 < kCutoffSqr)) continue;  // also skips NaN from a diverged step
+            float e, dor;
+            c.table.eval_within_cutoff(pr.type_pair, r2, e, dor);
+            curl(e, dor, caps.intra);
+            parts.intra += e;
+            const Vec3 f = dor * d;
+            gi -= f;
+            c.atom_grad[pr.j] += f;
+        }
+        c.atom_grad[i] += gi;
     }
     if (grad) {
         clear_accumulators(L, c.frames);
