@@ -17,8 +17,9 @@ DEB_PACKAGES := cmake g++ make libgtest-dev pybind11-dev librdkit-dev python3-rd
 # Campaigns (python/vscreen/campaign): tables, plots, configs, progress, Dask, the example notebook's test.
 DEB_PACKAGES += python3-pandas python3-matplotlib python3-yaml python3-tqdm python3-dask python3-distributed \
                 python3-nbclient python3-nbformat python3-ipykernel
-# Refinement (python/vscreen/refine): OpenMM's CPU platform (python3-simtk alone has only Reference).
-DEB_PACKAGES += libopenmm-plugins
+# Refinement (python/vscreen/refine): OpenMM's CPU platform (python3-simtk alone has only Reference); the C++
+# library vscreen::refine builds against the same OpenMM 7.7 (libopenmm-dev).
+DEB_PACKAGES += libopenmm-plugins libopenmm-dev
 # Reference preparation for AutoDock Vina in benchmarks/redock_smiles_benchmark.py (never used by the product).
 DEB_PACKAGES += openbabel
 DEMO_DATA := tests/data/1iep_receptor.pdbqt tests/data/1iep_ligand.pdbqt tests/data/1iep_ligand.sdf
