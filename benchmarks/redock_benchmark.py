@@ -8,7 +8,7 @@ Success = top-1 pose within 2 A heavy-atom RMSD of the crystal pose, symmetry-aw
 re-alignment). Prints a table, the success rates, the wall times and their ratio; writes results.json.
 
     .venv/bin/python benchmarks/redock_benchmark.py --data ../shared/data [--exhaustiveness 8] [--cpu 2]
-        [--seed 1] [--search-scale 1.0] [--sets vina_examples,diffdock] [--only 1iep,6moa] [--skip-vina]
+        [--seed 1] [--search-scale 1.0] [--sets vina_examples,diffdock[,posebusters]] [--only 1iep,6moa] [--skip-vina]
 """
 import argparse
 import json
@@ -48,7 +48,27 @@ def diffdock(data):
     return out
 
 
-SETS = {"vina_examples": vina_examples, "diffdock": diffdock}
+def posebusters(data):
+    """The PoseBusters examples with a receptor PDB and a crystal-ligand SDF (1a30 and 5ze6 have no such pair;
+    2HA2_SCK_2HA3_CHT holds two complexes, each ligand with its own receptor)."""
+    out = []
+    root = data / "redocking/posebusters_examples"
+    for d in sorted(p for p in root.iterdir() if p.is_dir()):
+        pdbs = sorted(d.glob("*.pdb"))
+        ligs = sorted(d.glob("*ligand.sdf"))
+        if not pdbs or not ligs:
+            continue
+        for lig in ligs:
+            if len(ligs) == 1:
+                out.append(dict(name=d.name, receptor_pdb=pdbs[0], ligand=lig))
+            else:
+                parts = d.name.split("_")
+                out.append(dict(name="_".join(parts[:2] if "larger" in lig.name else parts[2:]),
+                                receptor_pdb=d / lig.name.replace("ligand.sdf", "receptor.pdb"), ligand=lig))
+    return out
+
+
+SETS = {"vina_examples": vina_examples, "diffdock": diffdock, "posebusters": posebusters}
 
 
 METALS = {"ZN", "MG", "MN", "CA", "FE", "CU", "CO", "NI", "NA", "K"}
