@@ -85,19 +85,20 @@ int main(int argc, char** argv) {
     // The Monte Carlo step's work: mutate a minimum, minimise it for Vina's local step count.
     std::vector<float> candidate(np);
     Rng mutations = Rng::for_chain(2, 0, 0);
-    double step_sum = 0;
     std::vector<float> step_energies;
     const int local_steps = (25 + L.num_atoms) / 3;
+    long evaluations = 0;
+    ctx.evaluations = &evaluations;
     const auto t2 = clock::now();
     for (int r = 0; r < 5; ++r)
         for (int k = 0; k < count; ++k) {
             for (int i = 0; i < np; ++i) candidate[i] = poses[static_cast<size_t>(k) * np + i];
             mutate_pose(L, mc, mutations, candidate.data());
             const float e = bfgs_minimize(ctx, candidate.data(), mc.hunt, local_steps, s.bfgs, parts);
-            step_sum += e;
             step_energies.push_back(e);
         }
     const double step_s = std::chrono::duration<double>(clock::now() - t2).count();
+    ctx.evaluations = nullptr;
     std::printf("ligand: %d atoms, %d heavy, %d torsions, %d intramolecular pairs\n", L.num_atoms, L.num_heavy,
                 L.num_torsions(), L.num_pairs);
     if (!reuse) std::printf("BFGS (300 steps) from %d random starts: %.3f s (%.1f us each), energy sum %.4f\n", count, bfgs_s,
@@ -107,7 +108,8 @@ int main(int argc, char** argv) {
     std::sort(step_energies.begin(), step_energies.end());
     std::printf("Monte Carlo step energies: 10th percentile %.4f, median %.4f\n", step_energies[step_energies.size() / 10],
                 step_energies[step_energies.size() / 2]);
-    std::printf("Monte Carlo steps (mutate + %d BFGS iterations): %d in %.3f s = %.1f us each, mean energy %.4f\n",
-                local_steps, 5 * count, step_s, 1e6 * step_s / (5 * count), step_sum / (5 * count));
+    std::printf("Monte Carlo steps (mutate + at most %d BFGS iterations): %d in %.3f s = %.1f us each, "
+                "%.1f energy evaluations each\n",
+                local_steps, 5 * count, step_s, 1e6 * step_s / (5 * count), static_cast<double>(evaluations) / (5 * count));
     return 0;
 }

@@ -17,6 +17,7 @@ struct EnergyContext {
     Vec3* coords;      ///< per atom
     Vec3* atom_grad;   ///< per atom
     FrameScratch frames;
+    long* evaluations = nullptr;  ///< when set, counts evaluate_pose calls (benchmarks; Vina's evalcount)
 };
 
 /// Per-atom caps of positive energies (Vina's "hunt cap" while searching, effectively none when refining).
@@ -34,6 +35,7 @@ struct EnergyParts {
 /// Evaluates inter (grid) + intra energy of `pose`; fills `grad` (change_size floats) when not null.
 VSCREEN_HD EnergyParts evaluate_pose(EnergyContext& c, const float* pose, EnergyCaps caps, float* grad) {
     const LigandView& L = c.ligand;
+    if (c.evaluations) ++*c.evaluations;
     place_atoms(L, pose, c.frames, c.coords);
     EnergyParts parts;
     for (int a = 0; a < L.num_atoms; ++a) c.atom_grad[a] = make_vec3(0, 0, 0);
