@@ -1,9 +1,10 @@
-// The local optimiser: never returns a worse pose, keeps starts inside the box there and brings outside ones back.
+// The local optimiser: never returns a worse pose, keeps starts inside the box in it and brings outside ones back.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 
+#include "docking_fixture.hpp"
 #include "test_helpers.hpp"
 #include "vscreen/bfgs.hpp"
 #include "vscreen/docking.hpp"
@@ -14,42 +15,7 @@
 
 using namespace vscreen;
 
-namespace {
-struct Fixture {
-    Receptor receptor = read_receptor_pdbqt_file(data_path("1iep_receptor.pdbqt"));
-    Ligand ligand = read_ligand_pdbqt_file(data_path("1iep_ligand.pdbqt"));
-    ScoringFunction sf = ScoringFunction::make(ScoringKind::Vina);
-    PairTable table{sf};
-    LigandModel model{ligand};
-    std::vector<bool> types = [this] {
-        std::vector<bool> t(kXsCount, false);
-        for (const auto& a : ligand.atoms)
-            if (a.xs != kXsNone) t[a.xs] = true;
-        return t;
-    }();
-    Box box = [] {
-        Box b;
-        b.center = make_vec3(15.190f, 53.903f, 16.917f);
-        b.size = make_vec3(20, 20, 20);
-        return b;
-    }();
-    GridMaps maps{receptor, table, box, types};
-    std::vector<float> buffer = std::vector<float>(chain_scratch_floats(model.view()));
-    ChainScratch s = make_chain_scratch(model.view(), buffer.data());
-    EnergyContext ctx{model.view(), maps.view(), table.view(), s.coords, s.atom_grad, s.frames};
-    MonteCarloParams mc = [this] {
-        MonteCarloParams p;
-        p.box_lower = box.lower();
-        p.box_upper = box.upper();
-        return p;
-    }();
-
-    float energy(const float* pose, EnergyCaps caps) {
-        const EnergyParts e = evaluate_pose(ctx, pose, caps, nullptr);
-        return e.inter + e.intra;
-    }
-};
-}  // namespace
+using Fixture = DockingFixture;
 
 // Starts as the Monte Carlo search makes them: the crystal pose with one random mutation, most of them clashing
 // with the receptor or with the ligand itself. Vina's first BFGS step (alpha = 1 along -g with an identity

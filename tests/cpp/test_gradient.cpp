@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "docking_fixture.hpp"
 #include "test_helpers.hpp"
 #include "vscreen/conformer.hpp"
 #include "vscreen/docking.hpp"
@@ -15,31 +16,7 @@
 
 using namespace vscreen;
 
-namespace {
-struct Fixture {
-    Receptor receptor = read_receptor_pdbqt_file(data_path("1iep_receptor.pdbqt"));
-    Ligand ligand = read_ligand_pdbqt_file(data_path("1iep_ligand.pdbqt"));
-    ScoringFunction sf = ScoringFunction::make(ScoringKind::Vina);
-    PairTable table{sf};
-    LigandModel model{ligand};
-    std::vector<bool> types = [this] {
-        std::vector<bool> t(kXsCount, false);
-        for (const auto& a : ligand.atoms)
-            if (a.xs != kXsNone) t[a.xs] = true;
-        return t;
-    }();
-    Box box = [] {
-        Box b;
-        b.center = make_vec3(15.190f, 53.903f, 16.917f);
-        b.size = make_vec3(20, 20, 20);
-        return b;
-    }();
-    GridMaps maps{receptor, table, box, types};
-    std::vector<float> buffer = std::vector<float>(chain_scratch_floats(model.view()));
-    ChainScratch s = make_chain_scratch(model.view(), buffer.data());
-    EnergyContext ctx{model.view(), maps.view(), table.view(), s.coords, s.atom_grad, s.frames};
-};
-}  // namespace
+using Fixture = DockingFixture;
 
 TEST(Kinematics, ReferencePoseReproducesInputCoordinates) {
     Fixture f;
