@@ -336,8 +336,13 @@ def stereo_kept(crystal, docked):
     RMSD mapping): a check of the 3D preparation (ETKDG, Open Babel --gen3d), not of the docking."""
     ref, probe = skeleton(crystal), skeleton(docked)
     heavy = [a.GetIdx() for a in crystal.GetAtoms() if a.GetAtomicNum() > 1]  # skeleton index k = heavy[k]
+    # A centre only counts when its neighbours stay distinct on the skeleton: P(=O)(OH) of a phosphonate is a
+    # stereocentre as drawn, not once the two oxygens are the same atom type (and the graph mapping may swap them).
+    rank = list(Chem.CanonicalRankAtoms(ref, breakTies=False))
     centres = [k for k, i in enumerate(heavy)
-               if crystal.GetAtomWithIdx(i).GetChiralTag() != Chem.ChiralType.CHI_UNSPECIFIED]
+               if crystal.GetAtomWithIdx(i).GetChiralTag() != Chem.ChiralType.CHI_UNSPECIFIED
+               and len({rank[n.GetIdx()] for n in ref.GetAtomWithIdx(k).GetNeighbors()})
+               == ref.GetAtomWithIdx(k).GetDegree()]
     if not centres:
         return None
     a = ref.GetConformer().GetPositions()
