@@ -1,0 +1,94 @@
+// OBC2 parameters from elements and bonds (OpenMM's mbondi2 rules), the GBSAOBCForce, and the ligand's E(MMFF + GB).
+#include "vscreen/refine/implicit_solvent.hpp"
+
+#include <OpenMM.h>
+
+#include <GraphMol/GraphMol.h>
+
+#include "vscreen/refine/mmff_openmm.hpp"
+
+namespace vscreen {
+namespace {
+
+constexpr double kKcal = 4.184;
+
+double mbondi2_radius_angstrom(const RDKit::Atom& atom) {
+    switch (atom.getAtomicNum()) {
+        case 1: {
+            for (const RDKit::Atom* n : atom.getOwningMol().atomNeighbors(&atom))
+                return n->getAtomicNum() == 7 ? 1.3 : 1.2;  // the first bonded atom decides, as in OpenMM
+            return 1.2;
+        }
+        case 6: return 1.7;
+        case 7: return 1.55;
+        case 8: return 1.5;
+        case 9: return 1.5;
+        case 14: return 2.1;
+        case 15: return 1.85;
+        case 16: return 1.8;
+        case 17: return 1.7;
+        default: return 1.5;
+    }
+}
+
+double screening_factor(int atomic_number) {
+    switch (atomic_number) {
+        case 1: return 0.85;
+        case 6: return 0.72;
+        case 7: return 0.79;
+        case 8: return 0.85;
+        case 9: return 0.88;
+        case 15: return 0.86;
+        case 16: return 0.96;
+        default: return 0.8;
+    }
+}
+
+}  // namespace
+
+std::vector<GbParameters> obc2_parameters(const RDKit::ROMol& mol) {
+    std::vector<GbParameters> out;
+    out.reserve(mol.getNumAtoms());
+    for (const RDKit::Atom* a : mol.atoms())
+        out.push_back({mbondi2_radius_angstrom(*a) / 10.0, screening_factor(a->getAtomicNum())});
+    return out;
+}
+
+OpenMM::GBSAOBCForce* make_obc2_force(const std::vector<double>& charges, const std::vector<GbParameters>& params,
+                                      int group) {
+    if (charges.size() != params.size())
+        fail<InputError>("make_obc2_force: ", charges.size(), " charges for ", params.size(), " GB parameter sets");
+    auto* f = new OpenMM::GBSAOBCForce();
+    f->setNonbondedMethod(OpenMM::GBSAOBCForce::NoCutoff);
+    f->setSoluteDielectric(1.0);
+    f->setSolventDielectric(78.5);
+    for (size_t i = 0; i < charges.size(); ++i) f->addParticle(charges[i], params[i].radius_nm, params[i].scale);
+    f->setName("GB OBC2");
+    f->setForceGroup(group);
+    return f;
+}
+
+double ligand_obc2_energy(const RDKit::ROMol& mol, const std::string& platform, int conf_id) {
+    if (mol.getNumConformers() == 0) fail<InputError>("ligand_obc2_energy: the molecule has no conformer");
+    const MmffTerms terms = mmff_terms(mol);
+    OpenMM::System system;
+    for (const RDKit::Atom* a : mol.atoms()) system.addParticle(a->getMass());
+    add_mmff_forces(system, terms, 0, {0, 0, 0, 0, 0, 0, 0});
+    system.addForce(make_obc2_force(terms.charges, obc2_parameters(mol), 1));
+    std::vector<OpenMM::Vec3> positions;
+    const RDKit::Conformer& conf = mol.getConformer(conf_id);
+    for (unsigned i = 0; i < mol.getNumAtoms(); ++i) {
+        const auto& p = conf.getAtomPos(i);
+        positions.emplace_back(p.x / 10.0, p.y / 10.0, p.z / 10.0);
+    }
+    try {
+        OpenMM::VerletIntegrator integrator(0.001);
+        OpenMM::Context context(system, integrator, openmm_platform(platform));
+        context.setPositions(positions);
+        return context.getState(OpenMM::State::Energy).getPotentialEnergy() / kKcal;
+    } catch (const OpenMM::OpenMMException& e) {
+        fail<Error>("OpenMM (", platform, " platform): ", e.what());
+    }
+}
+
+}  // namespace vscreen
