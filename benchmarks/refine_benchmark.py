@@ -37,6 +37,9 @@ from rdkit.Geometry import Point3D
 
 import vscreen
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from redock_benchmark import diffdock  # noqa: E402
+
 
 def complexes(data: Path):
     out = [dict(name="6lu7", protein=data / "mpro/rcsb_pdb/6lu7.pdb",
@@ -52,12 +55,7 @@ def complexes(data: Path):
         lig = d / f"{d.name}_ligand.sdf"
         if pdbs and lig.exists():
             out.append(dict(name=d.name, protein=pdbs[0], ligand=lig))
-    dd = data / "redocking/diffdock_examples"
-    for d in sorted(p for p in dd.iterdir() if p.is_dir() and p.name != "id_lists"):
-        pdbs = sorted(d.glob("*.pdb"))
-        lig = d / f"{d.name}_ligand.sdf"
-        if pdbs and lig.exists():
-            out.append(dict(name=d.name, protein=pdbs[0], ligand=lig))
+    out += [dict(name=c["name"], protein=c["receptor_pdb"], ligand=c["ligand"]) for c in diffdock(data)]
     return out
 
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "vscreen/bfgs.hpp"
+#include "vscreen/docking.hpp"
 #include "vscreen/grid_maps.hpp"
 #include "vscreen/ligand_model.hpp"
 #include "vscreen/monte_carlo.hpp"
@@ -86,7 +87,7 @@ int main(int argc, char** argv) {
     std::vector<float> candidate(np);
     Rng mutations = Rng::for_chain(2, 0, 0);
     std::vector<float> step_energies;
-    const int local_steps = (25 + L.num_atoms) / 3;
+    const int local_steps = vina_local_steps(L);
     long evaluations = 0;
     ctx.evaluations = &evaluations;
     const auto t2 = clock::now();

@@ -48,8 +48,9 @@ VSCREEN_HD void set_diagonal(float* h, int n, float d) {
 
 /// Minimises the energy of `pose` in place for at most `max_steps` iterations; returns the total
 /// energy (inter + intra). `parts` receives the split of the returned energy.
-/// Vina's BFGS with two changes (benchmarks/README.md, "Local optimisation"): the first trial step is bounded
-/// (first_step_length), and the run stops at the first line search without sufficient decrease.
+/// Vina's BFGS with two changes (benchmarks/README.md, "Redocking results with the current local optimiser"):
+/// the first trial step is bounded (first_step_length), and the run stops at the first line search without
+/// sufficient decrease.
 VSCREEN_HD float bfgs_minimize(EnergyContext& c, float* pose, EnergyCaps caps, int max_steps, BfgsScratch& s,
                                EnergyParts& parts) {
     using namespace detail;

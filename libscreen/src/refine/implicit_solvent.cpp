@@ -6,11 +6,10 @@
 #include <GraphMol/GraphMol.h>
 
 #include "vscreen/refine/mmff_openmm.hpp"
+#include "vscreen/refine/openmm_energy.hpp"
 
 namespace vscreen {
 namespace {
-
-constexpr double kKcal = 4.184;
 
 double mbondi2_radius_angstrom(const RDKit::Atom& atom) {
     switch (atom.getAtomicNum()) {
@@ -69,26 +68,13 @@ OpenMM::GBSAOBCForce* make_obc2_force(const std::vector<double>& charges, const 
 }
 
 double ligand_obc2_energy(const RDKit::ROMol& mol, const std::string& platform, int conf_id) {
-    if (mol.getNumConformers() == 0) fail<InputError>("ligand_obc2_energy: the molecule has no conformer");
+    const std::vector<OpenMM::Vec3> positions = conformer_positions_nm(mol, conf_id);
     const MmffTerms terms = mmff_terms(mol);
     OpenMM::System system;
     for (const RDKit::Atom* a : mol.atoms()) system.addParticle(a->getMass());
     add_mmff_forces(system, terms, 0, {0, 0, 0, 0, 0, 0, 0});
     system.addForce(make_obc2_force(terms.charges, obc2_parameters(mol), 1));
-    std::vector<OpenMM::Vec3> positions;
-    const RDKit::Conformer& conf = mol.getConformer(conf_id);
-    for (unsigned i = 0; i < mol.getNumAtoms(); ++i) {
-        const auto& p = conf.getAtomPos(i);
-        positions.emplace_back(p.x / 10.0, p.y / 10.0, p.z / 10.0);
-    }
-    try {
-        OpenMM::VerletIntegrator integrator(0.001);
-        OpenMM::Context context(system, integrator, openmm_platform(platform));
-        context.setPositions(positions);
-        return context.getState(OpenMM::State::Energy).getPotentialEnergy() / kKcal;
-    } catch (const OpenMM::OpenMMException& e) {
-        fail<Error>("OpenMM (", platform, " platform): ", e.what());
-    }
+    return potential_energies_kcal(system, positions, platform)[0];
 }
 
 }  // namespace vscreen

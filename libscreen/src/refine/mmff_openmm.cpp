@@ -1,18 +1,18 @@
 // MMFF94 terms from RDKit's MMFFMolProperties, enumerated as RDKit's builder does, and their OpenMM forces.
 #include "vscreen/refine/mmff_openmm.hpp"
 
+#include "vscreen/refine/openmm_energy.hpp"
+
 #include <OpenMM.h>
 
 #include <GraphMol/GraphMol.h>  // first: the MMFF headers need the complete molecule types
 #include <GraphMol/ForceFieldHelpers/MMFF/AtomTyper.h>  // not MMFF.h: it defines non-inline functions
 #include <GraphMol/MolOps.h>
-#include <GraphMol/ROMol.h>
 #include <GraphMol/SmilesParse/SmilesParse.h>
 #include <GraphMol/Substruct/SubstructMatch.h>
 
 #include <cmath>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <sstream>
 
@@ -269,49 +269,18 @@ void add_mmff_forces(OpenMM::System& system, const MmffTerms& t, int offset,
 
 double openmm_mmff_energy(const RDKit::ROMol& mol, const std::string& platform,
                           std::array<double, kMmffTermCount>* per_term, int conf_id, const std::string& variant) {
-    if (mol.getNumConformers() == 0) fail<InputError>("openmm_mmff_energy: the molecule has no conformer");
+    const std::vector<OpenMM::Vec3> positions = conformer_positions_nm(mol, conf_id);
     const MmffTerms terms = mmff_terms(mol, variant);
     OpenMM::System system;
     for (const RDKit::Atom* a : mol.atoms()) system.addParticle(a->getMass());
     add_mmff_forces(system, terms, 0, {0, 1, 2, 3, 4, 5, 6});
-    std::vector<OpenMM::Vec3> positions;
-    const RDKit::Conformer& conf = mol.getConformer(conf_id);
-    for (unsigned i = 0; i < mol.getNumAtoms(); ++i) {
-        const auto& p = conf.getAtomPos(i);
-        positions.emplace_back(p.x / 10.0, p.y / 10.0, p.z / 10.0);
-    }
-    try {
-        OpenMM::VerletIntegrator integrator(0.001);
-        OpenMM::Context context(system, integrator, openmm_platform(platform));
-        context.setPositions(positions);
-        const double total = context.getState(OpenMM::State::Energy).getPotentialEnergy() / kKcal;
-        if (per_term)
-            for (int g = 0; g < kMmffTermCount; ++g)
-                (*per_term)[g] = context.getState(OpenMM::State::Energy, false, 1 << g).getPotentialEnergy() / kKcal;
-        return total;
-    } catch (const OpenMM::OpenMMException& e) {
-        fail<Error>("OpenMM (", platform, " platform): ", e.what());
-    }
-}
-
-OpenMM::Platform& openmm_platform(const std::string& name) {
-    static std::once_flag plugins;
-    std::call_once(plugins, [] {
-        // The CPU and CUDA platforms are plugins; Reference is built in. A missing directory only leaves
-        // Reference available, which getPlatformByName reports below.
-        try {
-            OpenMM::Platform::loadPluginsFromDirectory(OpenMM::Platform::getDefaultPluginsDirectory());
-        } catch (const OpenMM::OpenMMException&) {
-        }
-    });
-    try {
-        return OpenMM::Platform::getPlatformByName(name);
-    } catch (const OpenMM::OpenMMException&) {
-        std::string known;
-        for (int i = 0; i < OpenMM::Platform::getNumPlatforms(); ++i)
-            known += (known.empty() ? "" : ", ") + OpenMM::Platform::getPlatform(i).getName();
-        fail<InputError>("OpenMM has no platform \"", name, "\" here (available: ", known, ")");
-    }
+    std::vector<int> masks = {-1};
+    if (per_term)
+        for (int g = 0; g < kMmffTermCount; ++g) masks.push_back(1 << g);
+    const std::vector<double> e = potential_energies_kcal(system, positions, platform, masks);
+    if (per_term)
+        for (int g = 0; g < kMmffTermCount; ++g) (*per_term)[g] = e[g + 1];
+    return e[0];
 }
 
 }  // namespace vscreen

@@ -11,7 +11,6 @@ namespace RDKit {
 class ROMol;
 }
 namespace OpenMM {
-class Platform;
 class System;
 }
 
@@ -69,9 +68,5 @@ void add_mmff_forces(OpenMM::System& system, const MmffTerms& terms, int offset,
 double openmm_mmff_energy(const RDKit::ROMol& mol, const std::string& platform = "Reference",
                           std::array<double, kMmffTermCount>* per_term = nullptr, int conf_id = -1,
                           const std::string& variant = "MMFF94");
-
-/// The OpenMM platform of that name, the plugin platforms (CPU, CUDA) loaded on first use; InputError names the
-/// platforms available when it is absent.
-OpenMM::Platform& openmm_platform(const std::string& name);
 
 }  // namespace vscreen

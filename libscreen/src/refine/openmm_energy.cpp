@@ -1,0 +1,60 @@
+// Platform lookup (plugins loaded once), conformer -> nm positions, and single-point energies through a Context.
+#include "vscreen/refine/openmm_energy.hpp"
+
+#include <OpenMM.h>
+
+#include <GraphMol/GraphMol.h>
+
+#include <mutex>
+
+namespace vscreen {
+
+OpenMM::Platform& openmm_platform(const std::string& name) {
+    static std::once_flag plugins;
+    std::call_once(plugins, [] {
+        // The CPU and CUDA platforms are plugins; Reference is built in. A missing directory only leaves
+        // Reference available, which getPlatformByName reports below.
+        try {
+            OpenMM::Platform::loadPluginsFromDirectory(OpenMM::Platform::getDefaultPluginsDirectory());
+        } catch (const OpenMM::OpenMMException&) {
+        }
+    });
+    try {
+        return OpenMM::Platform::getPlatformByName(name);
+    } catch (const OpenMM::OpenMMException&) {
+        std::string known;
+        for (int i = 0; i < OpenMM::Platform::getNumPlatforms(); ++i)
+            known += (known.empty() ? "" : ", ") + OpenMM::Platform::getPlatform(i).getName();
+        fail<InputError>("OpenMM has no platform \"", name, "\" here (available: ", known, ")");
+    }
+}
+
+std::vector<OpenMM::Vec3> conformer_positions_nm(const RDKit::ROMol& mol, int conf_id) {
+    if (mol.getNumConformers() == 0) fail<InputError>("the molecule has no conformer (3D coordinates) to evaluate");
+    const RDKit::Conformer& conf = mol.getConformer(conf_id);
+    std::vector<OpenMM::Vec3> positions;
+    positions.reserve(mol.getNumAtoms());
+    for (unsigned i = 0; i < mol.getNumAtoms(); ++i) {
+        const auto& p = conf.getAtomPos(i);
+        positions.emplace_back(p.x / 10.0, p.y / 10.0, p.z / 10.0);
+    }
+    return positions;
+}
+
+std::vector<double> potential_energies_kcal(const OpenMM::System& system, const std::vector<OpenMM::Vec3>& positions,
+                                            const std::string& platform, const std::vector<int>& group_masks) {
+    constexpr double kKcal = 4.184;  // kJ per kcal
+    try {
+        OpenMM::VerletIntegrator integrator(0.001);
+        OpenMM::Context context(system, integrator, openmm_platform(platform));
+        context.setPositions(positions);
+        std::vector<double> out;
+        for (int mask : group_masks)
+            out.push_back(context.getState(OpenMM::State::Energy, false, mask).getPotentialEnergy() / kKcal);
+        return out;
+    } catch (const OpenMM::OpenMMException& e) {
+        fail<Error>("OpenMM (", platform, " platform): ", e.what());
+    }
+}
+
+}  // namespace vscreen
