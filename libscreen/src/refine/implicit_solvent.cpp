@@ -11,13 +11,10 @@
 namespace vscreen {
 namespace {
 
-double mbondi2_radius_angstrom(const RDKit::Atom& atom) {
-    switch (atom.getAtomicNum()) {
-        case 1: {
-            for (const RDKit::Atom* n : atom.getOwningMol().atomNeighbors(&atom))
-                return n->getAtomicNum() == 7 ? 1.3 : 1.2;  // the first bonded atom decides, as in OpenMM
-            return 1.2;
-        }
+// `bonded_to`: atomic number of the first atom bonded to it (0 when none); it matters for hydrogens only.
+double mbondi2_radius_angstrom(int atomic_number, int bonded_to) {
+    switch (atomic_number) {
+        case 1: return bonded_to == 7 ? 1.3 : 1.2;  // the first bonded atom decides, as in OpenMM
         case 6: return 1.7;
         case 7: return 1.55;
         case 8: return 1.5;
@@ -48,8 +45,34 @@ double screening_factor(int atomic_number) {
 std::vector<GbParameters> obc2_parameters(const RDKit::ROMol& mol) {
     std::vector<GbParameters> out;
     out.reserve(mol.getNumAtoms());
-    for (const RDKit::Atom* a : mol.atoms())
-        out.push_back({mbondi2_radius_angstrom(*a) / 10.0, screening_factor(a->getAtomicNum())});
+    for (const RDKit::Atom* a : mol.atoms()) {
+        int bonded_to = 0;
+        for (const RDKit::Atom* n : mol.atomNeighbors(a)) {
+            bonded_to = n->getAtomicNum();
+            break;
+        }
+        out.push_back({mbondi2_radius_angstrom(a->getAtomicNum(), bonded_to) / 10.0,
+                       screening_factor(a->getAtomicNum())});
+    }
+    return out;
+}
+
+std::vector<GbParameters> obc2_parameters(const std::vector<int>& atomic_numbers,
+                                          const std::vector<std::pair<int, int>>& bonds) {
+    const int n = static_cast<int>(atomic_numbers.size());
+    std::vector<int> bonded_to(n, 0);
+    std::vector<bool> seen(n, false);
+    for (const auto& [i, j] : bonds) {
+        if (i < 0 || j < 0 || i >= n || j >= n)
+            fail<InputError>("obc2_parameters: bond ", i, "-", j, " names an atom outside 0..", n - 1);
+        if (!seen[i]) seen[i] = true, bonded_to[i] = atomic_numbers[j];
+        if (!seen[j]) seen[j] = true, bonded_to[j] = atomic_numbers[i];
+    }
+    std::vector<GbParameters> out;
+    out.reserve(n);
+    for (int i = 0; i < n; ++i)
+        out.push_back({mbondi2_radius_angstrom(atomic_numbers[i], bonded_to[i]) / 10.0,
+                       screening_factor(atomic_numbers[i])});
     return out;
 }
 

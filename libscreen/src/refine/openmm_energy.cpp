@@ -41,6 +41,33 @@ std::vector<OpenMM::Vec3> conformer_positions_nm(const RDKit::ROMol& mol, int co
     return positions;
 }
 
+std::map<std::string, std::string> refine_context_properties(const std::string& platform, bool deterministic,
+                                                             int threads) {
+    std::map<std::string, std::string> props;
+    if (platform == "CPU" && (deterministic || threads > 0)) props["Threads"] = deterministic ? "1" : std::to_string(threads);
+    if (platform == "CUDA" || platform == "OpenCL") {
+        props["Precision"] = "mixed";
+        if (deterministic) props["DeterministicForces"] = "true";
+    }
+    return props;
+}
+
+std::unique_ptr<OpenMM::Context> make_context(const OpenMM::System& system, OpenMM::Integrator& integrator,
+                                              const std::string& platform,
+                                              const std::map<std::string, std::string>& properties) {
+    OpenMM::Platform& p = openmm_platform(platform);
+    try {
+        return std::make_unique<OpenMM::Context>(system, integrator, p, properties);
+    } catch (const OpenMM::OpenMMException& e) {
+        fail<Error>("OpenMM (", platform, " platform): cannot create a context: ", e.what());
+    }
+}
+
+double context_energy_kcal(OpenMM::Context& context, int group_mask) {
+    constexpr double kKcal = 4.184;  // kJ per kcal
+    return context.getState(OpenMM::State::Energy, false, group_mask).getPotentialEnergy() / kKcal;
+}
+
 std::vector<double> potential_energies_kcal(const OpenMM::System& system, const std::vector<OpenMM::Vec3>& positions,
                                             const std::string& platform, const std::vector<int>& group_masks) {
     constexpr double kKcal = 4.184;  // kJ per kcal

@@ -93,6 +93,14 @@ class ReceptorModel:
         pos = np.array(pdb.positions.value_in_unit(openmm.unit.nanometer), dtype=float)
         return cls(path, top, pos, system, heavy, np.array([a.residue.index for a in atoms]), q, s, e)
 
+    def save_system(self, xml_path: str) -> None:
+        """Writes the whole receptor's ff14SB System as OpenMM XML (XmlSerializer): with the PDB it came from, the
+        receptor input of the C++ refinement (vscreen::ReceptorModel::load), which cannot run OpenMM's Python
+        force-field machinery itself."""
+        import openmm
+        from ..campaign.store import atomic_write_text
+        atomic_write_text(os.fspath(xml_path), openmm.XmlSerializer.serialize(self.system))
+
     def gb_parameters(self, model: str) -> np.ndarray:
         if model not in self.gb_params:
             self.gb_params[model] = np.asarray(_standard_gb_parameters(self.topology, model), dtype=float)

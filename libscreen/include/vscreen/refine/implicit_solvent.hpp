@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "vscreen/error.hpp"
@@ -25,6 +26,11 @@ struct GbParameters {
 /// (implicit/obc2.xml) assigns them from elements and bonds: mbondi2 radii (H on N 1.3 A, other H 1.2 A, C 1.7,
 /// N 1.55, O 1.5, F 1.5, Si 2.1, P 1.85, S 1.8, Cl 1.7, others 1.5) and Amber's screening factors.
 std::vector<GbParameters> obc2_parameters(const RDKit::ROMol& mol);
+
+/// The same rules for atoms given by atomic number and bonds (atom index pairs, e.g. an Amber System's
+/// HarmonicBondForce); a hydrogen's radius follows the first bond that names it.
+std::vector<GbParameters> obc2_parameters(const std::vector<int>& atomic_numbers,
+                                          const std::vector<std::pair<int, int>>& bonds);
 
 /// A new OpenMM GBSAOBCForce (no cutoff, solute dielectric 1, solvent 78.5, OpenMM's default ACE surface term)
 /// over particles with these charges (e) and parameters, in force group `group`; the caller's System takes it.

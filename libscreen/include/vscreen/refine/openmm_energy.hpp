@@ -1,6 +1,8 @@
 // OpenMM plumbing shared by the refinement's C++ side: platforms by name, RDKit conformers as positions, energies.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,8 @@ namespace RDKit {
 class ROMol;
 }
 namespace OpenMM {
+class Context;
+class Integrator;
 class Platform;
 class System;
 class Vec3;
@@ -28,5 +32,20 @@ std::vector<OpenMM::Vec3> conformer_positions_nm(const RDKit::ROMol& mol, int co
 /// `group_masks` (bit g set = force group g counted; -1 = every group). OpenMM failures become vscreen::Error.
 std::vector<double> potential_energies_kcal(const OpenMM::System& system, const std::vector<OpenMM::Vec3>& positions,
                                             const std::string& platform, const std::vector<int>& group_masks = {-1});
+
+/// Context properties of the refinement on that platform (as the Python stage's select_platform): with
+/// `deterministic`, one thread on CPU (its threaded force sums vary in the last bits) and DeterministicForces on
+/// CUDA/OpenCL (mixed precision there); otherwise `threads` CPU threads when > 0.
+std::map<std::string, std::string> refine_context_properties(const std::string& platform, bool deterministic,
+                                                             int threads = 0);
+
+/// A Context of `system` driven by `integrator` (both must outlive it) on the named platform; OpenMM failures
+/// become vscreen::Error.
+std::unique_ptr<OpenMM::Context> make_context(const OpenMM::System& system, OpenMM::Integrator& integrator,
+                                              const std::string& platform,
+                                              const std::map<std::string, std::string>& properties = {});
+
+/// Potential energy (kcal/mol) of the force groups in `group_mask` at the context's current positions.
+double context_energy_kcal(OpenMM::Context& context, int group_mask = -1);
 
 }  // namespace vscreen
