@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "vscreen/refine/pose_refiner.hpp"
+#include "vscreen/refine/refine_batch.hpp"
 
 using namespace vscreen;
 
@@ -191,4 +192,30 @@ TEST(PoseRefiner, MismatchedReceptorFilesAreRefused) {
     }
     EXPECT_THROW(ReceptorModel::load(kDir + "/1s3v_H.pdb", kDir + "/missing.xml"), InputError);
     EXPECT_THROW(ReceptorModel::load(kDir + "/1s3v_H.pdb", kDir + "/1s3v_H.pdb"), InputError);  // not XML
+}
+
+TEST(PoseRefiner, BatchRecordsFailuresAndRefinesTheRest) {
+    auto crystal = ligand();
+    RefineSettings s = reference_settings();
+    s.md_ps = 0;
+    // A boronic acid placed on the crystal ligand's first atoms: in the pocket, but MMFF94 has no type for B.
+    std::unique_ptr<RDKit::RWMol> boron(RDKit::SmilesToMol("OB(O)c1ccccc1"));
+    RDKit::MolOps::addHs(*boron);
+    auto* conf = new RDKit::Conformer(boron->getNumAtoms());
+    for (unsigned i = 0; i < boron->getNumAtoms(); ++i) conf->setAtomPos(i, crystal->getConformer().getAtomPos(i));
+    boron->addConformer(conf, true);
+    RDKit::ROMol copy(*crystal);
+    const std::vector<const RDKit::ROMol*> poses = {crystal.get(), nullptr, boron.get(), &copy};
+    const std::vector<PoseOutcome> out = refine_batch(receptor(), poses, s, 2);
+    ASSERT_EQ(out.size(), 4u);
+    EXPECT_TRUE(out[0].ok) << out[0].error;
+    EXPECT_EQ(out[1].stage, "input");
+    EXPECT_FALSE(out[1].ok);
+    EXPECT_EQ(out[2].stage, "parameterise");
+    EXPECT_NE(out[2].error.find("element(s) B"), std::string::npos) << out[2].error;
+    ASSERT_TRUE(out[3].ok) << out[3].error;
+    // Same pose, same pocket (the boron sits inside the crystal pose's), other worker: the same numbers.
+    EXPECT_EQ(out[0].pose.mmgbsa.dg, out[3].pose.mmgbsa.dg);
+    EXPECT_EQ(out[0].pose.mmgbsa.dg, refined_crystal().mmgbsa.dg);
+    EXPECT_EQ(out[0].pose.ligand_strain, refined_crystal().ligand_strain);
 }

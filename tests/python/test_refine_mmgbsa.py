@@ -155,3 +155,22 @@ def test_cli_refine(prepared_1s3v, run_cli, tmp_path):
     assert (tmp_path / "out" / "refine.csv").exists() and (tmp_path / "out" / "refined.sdf").exists()
     bad = run_cli("refine", "--receptor", d / "1s3v.pdbqt", "--poses", sdf, "--out", tmp_path / "out2")
     assert bad.returncode == 2 and "PDB with all hydrogens" in bad.stderr
+
+
+def test_cli_export_system_for_the_cpp_refinement(prepared_1s3v, run_cli, tmp_path):
+    import openmm
+    _, receptor, _ = prepared_1s3v
+    xml = tmp_path / "receptor.xml"
+    r = run_cli("refine", "--receptor", receptor, "--export-system", xml)
+    assert r.returncode == 0, r.stderr
+    assert "vscreen::ReceptorModel::load" in r.stdout
+    system = openmm.XmlSerializer.deserialize(xml.read_text())
+    model = vscreen.refine.ReceptorModel.load(receptor)
+    assert system.getNumParticles() == len(model.heavy)
+    nb = next(f for f in system.getForces() if isinstance(f, openmm.NonbondedForce))
+    charges = [nb.getParticleParameters(i)[0].value_in_unit(openmm.unit.elementary_charge)
+               for i in range(system.getNumParticles())]
+    assert charges == list(model.charges)
+    assert abs(sum(charges) - round(sum(charges))) < 1e-6  # whole residues: an integer total charge
+    bad = run_cli("refine", "--receptor", receptor, "--export-system", xml, "--poses", "x.sdf")
+    assert bad.returncode == 2 and "--receptor only" in bad.stderr

@@ -51,6 +51,8 @@ def cmd_refine(args: argparse.Namespace, out: TextIO) -> int:
         if args.poses or args.out:
             raise InputError("--campaign refines the campaign's hits into DIR/refine/; leave out --poses and --out")
         return cmd_refine_campaign(args, out)
+    if args.export_system:
+        return cmd_export_system(args, out)
     if not (args.receptor and args.poses and args.out):
         raise InputError("give --receptor, --poses and --out (or --campaign DIR)")
     os.makedirs(args.out, exist_ok=True)
@@ -72,6 +74,21 @@ def cmd_refine(args: argparse.Namespace, out: TextIO) -> int:
     platform = ok["platform"].iloc[0] if len(ok) else "-"
     print(f"\n{len(ok)} of {len(df)} pose(s) refined on OpenMM {platform}; {sdf}, {csv}", file=out)
     return 0 if len(ok) else 1
+
+
+def cmd_export_system(args: argparse.Namespace, out: TextIO) -> int:
+    """--export-system: the receptor's ff14SB System as OpenMM XML and its PDB, the C++ refinement's inputs."""
+    from .api import receptor_for_refinement
+    from .complex_builder import ReceptorModel
+    if not args.receptor or args.poses or args.campaign:
+        raise InputError("--export-system takes --receptor only (no --poses, no --campaign)")
+    xml = os.fspath(args.export_system)
+    workdir = os.path.dirname(os.path.abspath(xml))
+    pdb = receptor_for_refinement(args.receptor, workdir=workdir)
+    ReceptorModel.load(pdb).save_system(xml)
+    print(f"receptor System (Amber ff14SB, {pdb}) -> {xml}\n"
+          f"C++: vscreen::ReceptorModel::load(\"{pdb}\", \"{xml}\")", file=out)
+    return 0
 
 
 def add_refine_commands(sub) -> None:
@@ -110,4 +127,8 @@ def add_refine_commands(sub) -> None:
                    help="restrain receptor heavy atoms farther than this many A from the ligand (default 6)")
     p.add_argument("--gb-model", choices=("OBC2", "GBn2"), default="OBC2", help="implicit solvent (default OBC2)")
     p.add_argument("--seed", type=int, default=0, help="MD random seed (default 0)")
+    p.add_argument("--export-system", metavar="XML",
+                   help="only write the receptor's Amber ff14SB System as OpenMM XML (with --receptor; a raw "
+                        "receptor is prepared beside it): the receptor input of the C++ refinement "
+                        "(vscreen::ReceptorModel::load(PDB, XML))")
     p.set_defaults(func=cmd_refine)
