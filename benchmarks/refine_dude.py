@@ -115,6 +115,7 @@ def main():
     ap.add_argument("--search-scale", type=float, default=1.0, help="fraction of Vina's Monte Carlo steps")
     ap.add_argument("--workers", type=int, default=0, help="refinement processes (0 = one per core)")
     ap.add_argument("--threads", type=int, default=0, help="docking threads (0 = all cores)")
+    ap.add_argument("--chunk", type=int, default=200, help="molecules per cached docking chunk")
     args = ap.parse_args()
     data, work = Path(args.data), Path(args.out)
     work.mkdir(parents=True, exist_ok=True)
@@ -140,11 +141,24 @@ def main():
         if cache.exists():
             df = pd.read_pickle(cache)
         else:
+            # Docked in chunks, each cached: a stopped run resumes at the first missing chunk.
             tgt = vscreen.Target.from_pdbqt(f"{ds}_target.pdbqt", box, name=target)
-            td = time.perf_counter()
-            df = vscreen.screen(tgt, mols, exhaustiveness=args.exhaustiveness, seed=1, device="cpu",
-                                threads=args.threads, search_scale=args.search_scale)
-            df.attrs["dock_seconds"] = time.perf_counter() - td
+            parts, dock_seconds = [], 0.0
+            for c, start in enumerate(range(0, len(mols), args.chunk)):
+                part_cache = d / f"docked_part{c:04d}.pkl"
+                if part_cache.exists():
+                    part = pd.read_pickle(part_cache)
+                else:
+                    td = time.perf_counter()
+                    part = vscreen.screen(tgt, mols[start:start + args.chunk], exhaustiveness=args.exhaustiveness,
+                                          seed=1, device="cpu", threads=args.threads, search_scale=args.search_scale)
+                    part.attrs["dock_seconds"] = time.perf_counter() - td
+                    part.to_pickle(part_cache)
+                dock_seconds += part.attrs.get("dock_seconds", float("nan"))
+                parts.append(part)
+                print(f"{target}: docked {min(start + args.chunk, len(mols))}/{len(mols)}", flush=True)
+            df = pd.concat(parts, ignore_index=True)
+            df.attrs["dock_seconds"] = dock_seconds
             df.to_pickle(cache)
         dock_seconds = df.attrs.get("dock_seconds")
         df = df.reset_index(drop=True)
