@@ -1,6 +1,6 @@
 // Refines the poses of an SDF against a receptor with vscreen::refine and prints one tab-separated row per pose.
 //
-//   refine_poses RECEPTOR_H.pdb RECEPTOR_FF14SB.xml POSES.sdf [workers] [max_iterations] [platform]
+//   refine_poses RECEPTOR_H.pdb RECEPTOR_FF14SB.xml POSES.sdf [workers] [max_iterations] [platform: auto]
 //
 // The receptor files come from the Python stage: `vscreen refine --receptor R.pdb --export-system R.xml` writes
 // the ff14SB System of the prepared receptor and the prepared PDB beside it.
@@ -8,6 +8,7 @@
 #include <GraphMol/GraphMol.h>
 #include <GraphMol/MolOps.h>
 
+#include <vscreen/refine/openmm_energy.hpp>
 #include <vscreen/refine/refine_batch.hpp>
 
 #include <cstdio>
@@ -48,6 +49,8 @@ int main(int argc, char** argv) {
         std::vector<const RDKit::ROMol*> poses;
         for (const auto& m : mols) poses.push_back(m.get());
         const auto outcomes = vscreen::refine_batch(receptor, poses, settings, workers);
+        std::cerr << "refine_poses: " << outcomes.size() << " pose(s) on OpenMM "
+                  << vscreen::resolve_platform_name(settings.platform) << ", " << workers << " worker(s)\n";
 
         std::printf("name\tstatus\tdg_mmgbsa\tcoulomb\tvdw\tgb\tligand_strain\trmsd_minimised\tseconds\terror\n");
         for (size_t i = 0; i < outcomes.size(); ++i) {

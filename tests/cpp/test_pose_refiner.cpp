@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "vscreen/refine/pose_refiner.hpp"
+#include "vscreen/refine/openmm_energy.hpp"
 #include "vscreen/refine/refine_batch.hpp"
 
 using namespace vscreen;
@@ -218,4 +219,20 @@ TEST(PoseRefiner, BatchRecordsFailuresAndRefinesTheRest) {
     EXPECT_EQ(out[0].pose.mmgbsa.dg, out[3].pose.mmgbsa.dg);
     EXPECT_EQ(out[0].pose.mmgbsa.dg, refined_crystal().mmgbsa.dg);
     EXPECT_EQ(out[0].pose.ligand_strain, refined_crystal().ligand_strain);
+}
+
+TEST(PoseRefiner, AutoPlatformIsResolvedToOneThatRuns) {
+    const std::string chosen = resolve_platform_name("auto");
+    EXPECT_TRUE(chosen == "CUDA" || chosen == "CPU" || chosen == "Reference") << chosen;
+    EXPECT_EQ(resolve_platform_name("Reference"), "Reference");
+    auto mol = ligand();
+    RefineSettings s;  // platform "auto" by default
+    PoseRefiner refiner(reference_pocket(*mol), s);
+    EXPECT_EQ(refiner.settings().platform, chosen);
+    EXPECT_THROW(PoseRefiner(reference_pocket(*mol), [] {
+                     RefineSettings bad;
+                     bad.platform = "NoSuchPlatform";
+                     return bad;
+                 }()),
+                 InputError);
 }

@@ -41,6 +41,30 @@ std::vector<OpenMM::Vec3> conformer_positions_nm(const RDKit::ROMol& mol, int co
     return positions;
 }
 
+std::string resolve_platform_name(const std::string& name) {
+    if (name != "auto" && name != "Auto" && name != "AUTO") return name;
+    static const std::string chosen = [] {
+        openmm_platform("Reference");  // loads the plugins
+        auto present = [](const std::string& n) {
+            for (int i = 0; i < OpenMM::Platform::getNumPlatforms(); ++i)
+                if (OpenMM::Platform::getPlatform(i).getName() == n) return true;
+            return false;
+        };
+        if (present("CUDA")) {
+            try {  // the plugin loads without a driver or device; making a context tells
+                OpenMM::System probe;
+                probe.addParticle(1.0);
+                OpenMM::VerletIntegrator integrator(0.001);
+                OpenMM::Context context(probe, integrator, OpenMM::Platform::getPlatformByName("CUDA"));
+                return std::string("CUDA");
+            } catch (const OpenMM::OpenMMException&) {
+            }
+        }
+        return std::string(present("CPU") ? "CPU" : "Reference");
+    }();
+    return chosen;
+}
+
 std::map<std::string, std::string> refine_context_properties(const std::string& platform, bool deterministic,
                                                              int threads) {
     std::map<std::string, std::string> props;
@@ -55,7 +79,7 @@ std::map<std::string, std::string> refine_context_properties(const std::string& 
 std::unique_ptr<OpenMM::Context> make_context(const OpenMM::System& system, OpenMM::Integrator& integrator,
                                               const std::string& platform,
                                               const std::map<std::string, std::string>& properties) {
-    OpenMM::Platform& p = openmm_platform(platform);
+    OpenMM::Platform& p = openmm_platform(resolve_platform_name(platform));
     try {
         return std::make_unique<OpenMM::Context>(system, integrator, p, properties);
     } catch (const OpenMM::OpenMMException& e) {
@@ -73,7 +97,7 @@ std::vector<double> potential_energies_kcal(const OpenMM::System& system, const 
     constexpr double kKcal = 4.184;  // kJ per kcal
     try {
         OpenMM::VerletIntegrator integrator(0.001);
-        OpenMM::Context context(system, integrator, openmm_platform(platform));
+        OpenMM::Context context(system, integrator, openmm_platform(resolve_platform_name(platform)));
         context.setPositions(positions);
         std::vector<double> out;
         for (int mask : group_masks)

@@ -68,6 +68,7 @@ void cross_terms(const Pocket& pocket, const ComplexSystem& cx, const std::vecto
 
 PoseRefiner::PoseRefiner(Pocket pocket, RefineSettings settings)
     : pocket_(std::move(pocket)), settings_(std::move(settings)) {
+    settings_.platform = resolve_platform_name(settings_.platform);
     if (settings_.md_ps < 0 || settings_.md_report_ps <= 0)
         fail<InputError>("refinement settings: md_ps must be >= 0 and md_report_ps > 0");
     receptor_system_ = pocket_.receptor_system();

@@ -28,10 +28,14 @@ OpenMM::Platform& openmm_platform(const std::string& name);
 /// Coordinates of conformer `conf_id` of `mol` in nm (OpenMM's unit); InputError when it has no conformer.
 std::vector<OpenMM::Vec3> conformer_positions_nm(const RDKit::ROMol& mol, int conf_id = -1);
 
-/// Potential energies (kcal/mol) of `system` at `positions` on the named platform, one per entry of
+/// Potential energies (kcal/mol) of `system` at `positions` on the named platform ("auto" allowed), one per entry of
 /// `group_masks` (bit g set = force group g counted; -1 = every group). OpenMM failures become vscreen::Error.
 std::vector<double> potential_energies_kcal(const OpenMM::System& system, const std::vector<OpenMM::Vec3>& positions,
                                             const std::string& platform, const std::vector<int>& group_masks = {-1});
+
+/// The platform "auto" stands for here: CUDA where its plugin loads and a context can be made (a GPU is present),
+/// else CPU, else Reference. Any other name is returned as it is (checked when a context is made).
+std::string resolve_platform_name(const std::string& name);
 
 /// Context properties of the refinement on that platform (as the Python stage's select_platform): with
 /// `deterministic`, one thread on CPU (its threaded force sums vary in the last bits) and DeterministicForces on

@@ -26,7 +26,7 @@ struct RefineSettings {
     double md_ps = 0.0;              ///< picoseconds of Langevin MD per pose (0 = none)
     double md_report_ps = 0.5;       ///< ligand RMSD sampling interval
     std::uint32_t seed = 0;          ///< MD velocities and noise
-    std::string platform = "CPU";    ///< OpenMM platform: CUDA, OpenCL, CPU, Reference
+    std::string platform = "auto";   ///< OpenMM platform: CUDA, OpenCL, CPU, Reference; auto = CUDA, else CPU
     bool deterministic = true;       ///< same input, same energies (1 CPU thread; DeterministicForces on GPUs)
     int threads = 0;                 ///< CPU threads when not deterministic (0 = OpenMM's default)
     bool ligand_strain = true;       ///< also minimise the ligand alone and report its strain
@@ -64,6 +64,7 @@ public:
     RefinedPose refine(const RDKit::ROMol& ligand, int conf_id = -1);
 
     const Pocket& pocket() const { return pocket_; }
+    /// The settings, with "auto" resolved to the platform in use.
     const RefineSettings& settings() const { return settings_; }
 
 private:
