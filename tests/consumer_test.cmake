@@ -31,9 +31,14 @@ endif()
 if(EXISTS ${WORK_DIR}/build/refine_poses AND REFINE_DIR)
   # The receptor and pose of the refine_reference fixture (1S3V, prepared and exported by the Python stage).
   execute_process(COMMAND ${WORK_DIR}/build/refine_poses ${REFINE_DIR}/1s3v_H.pdb ${REFINE_DIR}/1s3v_ff14sb.xml
-                          ${REFINE_DIR}/ligand_H.sdf 1 150 Reference OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+                          ${REFINE_DIR}/ligand_H.sdf 1 150 Reference ${WORK_DIR}/refined.sdf OUTPUT_VARIABLE out
+                  RESULT_VARIABLE rc)
   if(rc OR NOT out MATCHES "\tok\t-[1-9][0-9]\\.")
     message(FATAL_ERROR "refine_poses consumer run failed (${rc}): ${out}")
+  endif()
+  file(READ ${WORK_DIR}/refined.sdf sdf)
+  if(NOT sdf MATCHES "<vscreen_refine_dg_mmgbsa>")
+    message(FATAL_ERROR "refine_poses wrote no refined pose with its dG: ${sdf}")
   endif()
   message(STATUS "refine_poses consumer: ${out}")
 endif()

@@ -1,10 +1,11 @@
 // Refines the poses of an SDF against a receptor with vscreen::refine and prints one tab-separated row per pose.
 //
-//   refine_poses RECEPTOR_H.pdb RECEPTOR_FF14SB.xml POSES.sdf [workers] [max_iterations] [platform: auto]
+//   refine_poses RECEPTOR_H.pdb RECEPTOR_FF14SB.xml POSES.sdf [workers] [max_iterations] [platform: auto] [OUT.sdf]
 //
 // The receptor files come from the Python stage: `vscreen refine --receptor R.pdb --export-system R.xml` writes
 // the ff14SB System of the prepared receptor and the prepared PDB beside it.
 #include <GraphMol/FileParsers/MolSupplier.h>
+#include <GraphMol/FileParsers/MolWriters.h>
 #include <GraphMol/GraphMol.h>
 #include <GraphMol/MolOps.h>
 
@@ -20,7 +21,7 @@
 int main(int argc, char** argv) {
     if (argc < 4) {
         std::cerr << "usage: refine_poses RECEPTOR_H.pdb RECEPTOR.xml POSES.sdf [workers] [max_iterations] "
-                     "[platform]\n";
+                     "[platform] [OUT.sdf]\n";
         return 2;
     }
     try {
@@ -52,6 +53,11 @@ int main(int argc, char** argv) {
         std::cerr << "refine_poses: " << outcomes.size() << " pose(s) on OpenMM "
                   << vscreen::resolve_platform_name(settings.platform) << ", " << workers << " worker(s)\n";
 
+        if (argc > 7) {  // the refined poses, with their results as SD properties
+            RDKit::SDWriter out(argv[7]);
+            for (size_t i = 0; i < outcomes.size(); ++i)
+                if (outcomes[i].ok) out.write(*vscreen::refined_molecule(*poses[i], outcomes[i].pose));
+        }
         std::printf("name\tstatus\tdg_mmgbsa\tcoulomb\tvdw\tgb\tligand_strain\trmsd_minimised\tseconds\terror\n");
         for (size_t i = 0; i < outcomes.size(); ++i) {
             const auto& o = outcomes[i];

@@ -143,6 +143,14 @@ TEST(PoseRefiner, MinimisedPoseAndMdEqualThePythonStage) {
     EXPECT_NEAR(pose.md_rmsd.back(), ref.number("md_rmsd_final"), 1e-4);
     EXPECT_NEAR(pose.md_rmsd_mean_second_half, ref.number("md_rmsd_mean"), 1e-4);
     EXPECT_EQ(pose.md_stays, ref.number("md_stays") != 0);
+
+    // The refined molecule: the minimised coordinates and the results as SD properties, as the Python stage writes.
+    auto mol = ligand();
+    const auto refined = refined_molecule(*mol, pose);
+    EXPECT_NEAR(refined->getConformer().getAtomPos(0).x, ref.ligand[0][0], 1e-4);
+    EXPECT_NEAR(std::stod(refined->getProp<std::string>("vscreen_refine_dg_mmgbsa")), ref.number("dg_mmgbsa"), 1.5e-3);
+    EXPECT_EQ(refined->getProp<std::string>("vscreen_refine_md_stays"), "true");
+    EXPECT_NE(refined->getConformer().getAtomPos(0).x, mol->getConformer().getAtomPos(0).x);  // a copy was changed
 }
 
 TEST(PoseRefiner, PoseOutOfThePocketScoresWorse) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "vscreen/refine/openmm_energy.hpp"
 
@@ -64,7 +65,34 @@ void cross_terms(const Pocket& pocket, const ComplexSystem& cx, const std::vecto
     vdw = v / kKcal;
 }
 
+std::string fixed3(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3f", v);
+    return buf;
+}
+
 }  // namespace
+
+std::unique_ptr<RDKit::RWMol> refined_molecule(const RDKit::ROMol& ligand, const RefinedPose& pose, int conf_id) {
+    if (pose.ligand_positions_angstrom.size() != ligand.getNumAtoms())
+        fail<InputError>("refined_molecule: the refined pose has ", pose.ligand_positions_angstrom.size(),
+                         " atoms, the molecule ", ligand.getNumAtoms());
+    auto out = std::make_unique<RDKit::RWMol>(ligand);
+    RDKit::Conformer& conf = out->getConformer(conf_id);
+    for (unsigned i = 0; i < out->getNumAtoms(); ++i) {
+        const OpenMM::Vec3& p = pose.ligand_positions_angstrom[i];
+        conf.setAtomPos(i, RDGeom::Point3D(p[0], p[1], p[2]));
+    }
+    const MmgbsaEstimate& e = pose.mmgbsa;
+    const std::pair<const char*, double> values[] = {
+        {"dg_mmgbsa", e.dg}, {"dg_coulomb", e.coulomb}, {"dg_vdw", e.vdw}, {"dg_gb", e.gb},
+        {"ligand_strain", pose.ligand_strain}, {"rmsd_minimised", pose.rmsd_minimised},
+        {"md_rmsd_mean", pose.md_rmsd_mean_second_half}};
+    for (const auto& [key, v] : values)
+        if (std::isfinite(v)) out->setProp(std::string("vscreen_refine_") + key, fixed3(v));
+    if (!pose.md_rmsd.empty()) out->setProp("vscreen_refine_md_stays", std::string(pose.md_stays ? "true" : "false"));
+    return out;
+}
 
 PoseRefiner::PoseRefiner(Pocket pocket, RefineSettings settings)
     : pocket_(std::move(pocket)), settings_(std::move(settings)) {

@@ -9,6 +9,9 @@
 
 #include "vscreen/refine/complex_system.hpp"
 
+namespace RDKit {
+class RWMol;
+}
 namespace OpenMM {
 class Context;
 class Integrator;
@@ -49,6 +52,11 @@ struct RefinedPose {
     double md_rmsd_mean_second_half = std::numeric_limits<double>::quiet_NaN();
     bool md_stays = false;            ///< mean RMSD over the second half below 2 A
 };
+
+/// A copy of `ligand` with the refined coordinates (conformer `conf_id` replaced) and the results as SD properties,
+/// named as the Python stage writes them: vscreen_refine_dg_mmgbsa, _dg_coulomb, _dg_vdw, _dg_gb, _ligand_strain,
+/// _rmsd_minimised (3 decimals), and with MD _md_rmsd_mean and _md_stays.
+std::unique_ptr<RDKit::RWMol> refined_molecule(const RDKit::ROMol& ligand, const RefinedPose& pose, int conf_id = -1);
 
 /// Refines poses against one pocket; keeps the pocket's receptor Context between poses. Not thread-safe: one
 /// per thread or process. Failures throw: LigandParameterError (MMFF94 cannot type the ligand), vscreen::Error
