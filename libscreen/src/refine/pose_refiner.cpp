@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <string>
 
 #include "vscreen/refine/openmm_energy.hpp"
 
@@ -65,6 +67,42 @@ void cross_terms(const Pocket& pocket, const ComplexSystem& cx, const std::vecto
     vdw = v / kKcal;
 }
 
+// E_complex, E_receptor, E_ligand (reported groups), dG and the GB change on binding, at the contexts' positions.
+void single_trajectory_energies(OpenMM::Context& complex_ctx, OpenMM::Context& receptor_ctx,
+                                OpenMM::Context& ligand_ctx, MmgbsaEstimate& e) {
+    using refine_group::kEnergyMask;
+    constexpr int kGbMask = 1 << refine_group::kGb;
+    e.e_complex = context_energy_kcal(complex_ctx, kEnergyMask);
+    e.e_receptor = context_energy_kcal(receptor_ctx, kEnergyMask);
+    e.e_ligand = context_energy_kcal(ligand_ctx, kEnergyMask);
+    e.dg = e.e_complex - e.e_receptor - e.e_ligand;
+    e.gb = context_energy_kcal(complex_ctx, kGbMask) - context_energy_kcal(receptor_ctx, kGbMask) -
+           context_energy_kcal(ligand_ctx, kGbMask);
+}
+
+// Langevin MD of the restrained complex from the minimised positions; the ligand's heavy-atom RMSD every report.
+void run_md(const OpenMM::System& system, const std::vector<OpenMM::Vec3>& start, const std::vector<int>& heavy,
+            const RefineSettings& s, const std::map<std::string, std::string>& props, RefinedPose& out) {
+    OpenMM::LangevinMiddleIntegrator integrator(kTemperature, kFriction, kTimestepPs);
+    integrator.setRandomNumberSeed(static_cast<int>(s.seed) + 1);  // 0 would mean "a random seed"
+    const auto ctx = make_context(system, integrator, s.platform, props);
+    ctx->setPositions(start);
+    ctx->setVelocitiesToTemperature(kTemperature, static_cast<int>(s.seed) + 1);
+    const int per_report = std::max(1, static_cast<int>(std::nearbyint(s.md_report_ps / kTimestepPs)));
+    const int reports = std::max(1, static_cast<int>(std::nearbyint(s.md_ps / kTimestepPs / per_report)));
+    for (int k = 1; k <= reports; ++k) {
+        integrator.step(per_report);
+        const std::vector<OpenMM::Vec3> now = ctx->getState(OpenMM::State::Positions).getPositions();
+        out.md_times_ps.push_back(k * per_report * kTimestepPs);
+        out.md_rmsd.push_back(rmsd_angstrom(now, start, heavy));
+    }
+    const size_t half = out.md_rmsd.size() / 2;
+    double sum = 0.0;
+    for (size_t k = half; k < out.md_rmsd.size(); ++k) sum += out.md_rmsd[k];
+    out.md_rmsd_mean_second_half = sum / static_cast<double>(out.md_rmsd.size() - half);
+    out.md_stays = std::isfinite(out.md_rmsd_mean_second_half) && out.md_rmsd_mean_second_half < kStayRmsd;
+}
+
 std::string fixed3(double v) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.3f", v);
@@ -110,8 +148,12 @@ PoseRefiner::~PoseRefiner() = default;
 
 RefinedPose PoseRefiner::refine(const RDKit::ROMol& ligand, int conf_id) {
     const RefineSettings& s = settings_;
-    if (ligand.getNumConformers() == 0 || !ligand.getConformer(conf_id).is3D())
-        fail<LigandParameterError>("the pose has no 3D coordinates");
+    bool is_3d = false;
+    try {
+        is_3d = ligand.getNumConformers() > 0 && ligand.getConformer(conf_id).is3D();
+    } catch (const std::exception&) {  // RDKit's ConformerException: no conformer of that id
+    }
+    if (!is_3d) fail<LigandParameterError>("the pose has no 3D coordinates (conformer ", conf_id, ")");
     const MmffTerms terms = mmff_terms(ligand);
     const ComplexSystem cx = build_complex(pocket_, ligand, terms, s.restrain_beyond, s.restraint_k, conf_id);
     const std::unique_ptr<OpenMM::System> lig_system = ligand_system(ligand, terms);
@@ -131,43 +173,17 @@ RefinedPose PoseRefiner::refine(const RDKit::ROMol& ligand, int conf_id) {
         const std::vector<OpenMM::Vec3> lig_pos(pos.begin() + n_rec, pos.end());
         receptor_context_->setPositions(rec_pos);
         ligand_ctx->setPositions(lig_pos);
-        using refine_group::kEnergyMask;
-        using refine_group::kGb;
         MmgbsaEstimate& e = out.mmgbsa;
-        e.e_complex = context_energy_kcal(*complex_ctx, kEnergyMask);
-        e.e_receptor = context_energy_kcal(*receptor_context_, kEnergyMask);
-        e.e_ligand = context_energy_kcal(*ligand_ctx, kEnergyMask);
-        e.dg = e.e_complex - e.e_receptor - e.e_ligand;
-        e.gb = context_energy_kcal(*complex_ctx, 1 << kGb) - context_energy_kcal(*receptor_context_, 1 << kGb) -
-               context_energy_kcal(*ligand_ctx, 1 << kGb);
+        single_trajectory_energies(*complex_ctx, *receptor_context_, *ligand_ctx, e);
         cross_terms(pocket_, cx, pos, e.coulomb, e.vdw);
         out.rmsd_minimised = rmsd_angstrom(pos, cx.positions_nm, heavy);
         for (const auto& p : lig_pos) out.ligand_positions_angstrom.push_back(p * 10.0);
 
         if (s.ligand_strain) {
             minimise(*ligand_ctx, lig_pos, s.tolerance, s.max_iterations);  // leaves the relaxed ligand in place
-            out.ligand_strain = e.e_ligand - context_energy_kcal(*ligand_ctx, kEnergyMask);
+            out.ligand_strain = e.e_ligand - context_energy_kcal(*ligand_ctx, refine_group::kEnergyMask);
         }
-        if (s.md_ps > 0) {
-            OpenMM::LangevinMiddleIntegrator integrator(kTemperature, kFriction, kTimestepPs);
-            integrator.setRandomNumberSeed(static_cast<int>(s.seed) + 1);  // 0 would mean "a random seed"
-            const auto md_ctx = make_context(*cx.system, integrator, s.platform, props);
-            md_ctx->setPositions(pos);
-            md_ctx->setVelocitiesToTemperature(kTemperature, static_cast<int>(s.seed) + 1);
-            const int per_report = std::max(1, static_cast<int>(std::nearbyint(s.md_report_ps / kTimestepPs)));
-            const int reports = std::max(1, static_cast<int>(std::nearbyint(s.md_ps / kTimestepPs / per_report)));
-            for (int k = 1; k <= reports; ++k) {
-                integrator.step(per_report);
-                const std::vector<OpenMM::Vec3> now = md_ctx->getState(OpenMM::State::Positions).getPositions();
-                out.md_times_ps.push_back(k * per_report * kTimestepPs);
-                out.md_rmsd.push_back(rmsd_angstrom(now, pos, heavy));
-            }
-            const size_t half = out.md_rmsd.size() / 2;
-            double sum = 0.0;
-            for (size_t k = half; k < out.md_rmsd.size(); ++k) sum += out.md_rmsd[k];
-            out.md_rmsd_mean_second_half = sum / static_cast<double>(out.md_rmsd.size() - half);
-            out.md_stays = std::isfinite(out.md_rmsd_mean_second_half) && out.md_rmsd_mean_second_half < kStayRmsd;
-        }
+        if (s.md_ps > 0) run_md(*cx.system, pos, heavy, s, props, out);
     } catch (const OpenMM::OpenMMException& e) {
         fail<Error>("OpenMM (", s.platform, " platform): ", e.what());
     }
