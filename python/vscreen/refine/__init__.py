@@ -1,7 +1,8 @@
 # Refinement and rescoring of docked poses with OpenMM: Amber ff14SB receptor, MMFF94 ligand, GB, MM-GBSA, MD.
 """vscreen.refine: minimise the top poses of a target in implicit solvent and rescore them by MM-GBSA.
 
-Python only (OpenMM's force-field machinery is its Python app layer); see docs/architecture.md, "Refinement".
+The same stage exists in C++ (vscreen::refine), which takes the receptor's ff14SB System from
+``ReceptorModel.save_system`` (``vscreen refine --export-system``); see docs/architecture.md, "Refinement".
 """
 from .api import SCORE_FIELD, receptor_for_refinement, refine_poses, refine_results
 from .campaign import refine_campaign
