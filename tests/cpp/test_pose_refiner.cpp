@@ -85,6 +85,18 @@ Pocket reference_pocket(const RDKit::ROMol& mol) {
     return Pocket(receptor(), receptor()->pocket_atoms(heavy_atom_positions_nm(mol), reference_settings().pocket_radius));
 }
 
+// Phenylboronic acid with hydrogens, its atoms on the crystal ligand's first atoms (in the pocket): MMFF94 has
+// no type for boron.
+std::unique_ptr<RDKit::RWMol> boronic_acid_in_the_pocket() {
+    std::unique_ptr<RDKit::RWMol> boron(RDKit::SmilesToMol("OB(O)c1ccccc1"));
+    RDKit::MolOps::addHs(*boron);
+    const auto crystal = ligand();
+    auto* conf = new RDKit::Conformer(boron->getNumAtoms());
+    for (unsigned i = 0; i < boron->getNumAtoms(); ++i) conf->setAtomPos(i, crystal->getConformer().getAtomPos(i));
+    boron->addConformer(conf, true);
+    return boron;
+}
+
 const RefinedPose& refined_crystal() {
     static const RefinedPose pose = [] {
         auto mol = ligand();
@@ -169,12 +181,8 @@ TEST(PoseRefiner, PoseOutOfThePocketScoresWorse) {
 TEST(PoseRefiner, UnparameterisableLigandIsRefusedWithItsReason) {
     auto mol = ligand();
     PoseRefiner refiner(reference_pocket(*mol), reference_settings());
-    std::unique_ptr<RDKit::RWMol> boron(RDKit::SmilesToMol("OB(O)c1ccccc1"));
-    ASSERT_TRUE(boron);
-    RDKit::MolOps::addHs(*boron);
-    auto* flat = new RDKit::Conformer(boron->getNumAtoms());
-    flat->set3D(false);
-    boron->addConformer(flat, true);
+    auto boron = boronic_acid_in_the_pocket();
+    boron->getConformer().set3D(false);
     try {
         refiner.refine(*boron);
         FAIL() << "a boronic acid was refined";
@@ -182,7 +190,6 @@ TEST(PoseRefiner, UnparameterisableLigandIsRefusedWithItsReason) {
         EXPECT_NE(std::string(e.what()).find("3D"), std::string::npos) << e.what();  // a 2D conformer first
     }
     boron->getConformer().set3D(true);
-    for (unsigned i = 0; i < boron->getNumAtoms(); ++i) boron->getConformer().getAtomPos(i).z = 0.1 * i;
     try {
         refiner.refine(*boron);
         FAIL() << "a boronic acid was refined";
@@ -207,12 +214,7 @@ TEST(PoseRefiner, BatchRecordsFailuresAndRefinesTheRest) {
     auto crystal = ligand();
     RefineSettings s = reference_settings();
     s.md_ps = 0;
-    // A boronic acid placed on the crystal ligand's first atoms: in the pocket, but MMFF94 has no type for B.
-    std::unique_ptr<RDKit::RWMol> boron(RDKit::SmilesToMol("OB(O)c1ccccc1"));
-    RDKit::MolOps::addHs(*boron);
-    auto* conf = new RDKit::Conformer(boron->getNumAtoms());
-    for (unsigned i = 0; i < boron->getNumAtoms(); ++i) conf->setAtomPos(i, crystal->getConformer().getAtomPos(i));
-    boron->addConformer(conf, true);
+    const auto boron = boronic_acid_in_the_pocket();
     RDKit::ROMol copy(*crystal);
     const std::vector<const RDKit::ROMol*> poses = {crystal.get(), nullptr, boron.get(), &copy};
     const std::vector<PoseOutcome> out = refine_batch(receptor(), poses, s, 2);

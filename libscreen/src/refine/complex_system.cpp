@@ -13,8 +13,6 @@
 namespace vscreen {
 namespace {
 
-constexpr double kKcal = 4.184;  // kJ per kcal
-
 std::array<int, kMmffTermCount> mmff_groups() {
     std::array<int, kMmffTermCount> g{};
     for (int i = 0; i < kMmffTermCount; ++i) g[i] = refine_group::kMmff0 + i;
@@ -29,7 +27,7 @@ void mmff_lennard_jones(const MmffTerms& terms, std::vector<double>& sigma_nm, s
     const double two_sixth = std::pow(2.0, 1.0 / 6.0);
     for (int i = 0; i < terms.num_atoms; ++i) {
         sigma_nm.push_back(terms.r_star_self[i] / 10.0 / two_sixth);
-        epsilon_kj.push_back(terms.epsilon_self[i] * kKcal);
+        epsilon_kj.push_back(terms.epsilon_self[i] * kKjPerKcal);
     }
 }
 
@@ -57,33 +55,21 @@ ComplexSystem build_complex(const Pocket& pocket, const RDKit::ROMol& ligand, co
 
     std::vector<double> charges;
     std::vector<GbParameters> gb;
-    for (int i : pocket.atoms()) {
-        charges.push_back(pocket.receptor().charges[i]);
-        gb.push_back(pocket.receptor().obc2[i]);
-    }
+    pocket.gb_inputs(charges, gb);
     charges.insert(charges.end(), cx.ligand_charges.begin(), cx.ligand_charges.end());
     const std::vector<GbParameters> ligand_gb = obc2_parameters(ligand);
     gb.insert(gb.end(), ligand_gb.begin(), ligand_gb.end());
     cx.system->addForce(make_obc2_force(charges, gb, refine_group::kGb));
 
     cx.positions_nm = pocket.positions_nm();
-    const double r2 = (restrain_beyond_angstrom / 10.0) * (restrain_beyond_angstrom / 10.0);
     const std::vector<OpenMM::Vec3> heavy = heavy_atom_positions_nm(ligand, conf_id);
-    for (int k = 0; k < cx.n_receptor; ++k) {
-        if (!pocket.receptor().heavy(pocket.atoms()[k])) continue;
-        bool far = true;
-        for (const OpenMM::Vec3& p : heavy) {
-            const OpenMM::Vec3 d = cx.positions_nm[k] - p;
-            if (d.dot(d) <= r2) {
-                far = false;
-                break;
-            }
-        }
-        if (far) cx.restrained.push_back(k);
-    }
+    for (int k = 0; k < cx.n_receptor; ++k)
+        if (pocket.receptor().heavy(pocket.atoms()[k]) &&
+            !near_any(cx.positions_nm[k], heavy, restrain_beyond_angstrom / 10.0))
+            cx.restrained.push_back(k);
     if (!cx.restrained.empty() && restraint_k > 0) {
         auto* f = new OpenMM::CustomExternalForce("0.5*k*((x-x0)^2 + (y-y0)^2 + (z-z0)^2)");
-        f->addGlobalParameter("k", restraint_k * kKcal * 100.0);  // kcal/mol/A^2 -> kJ/mol/nm^2
+        f->addGlobalParameter("k", restraint_k * kKjPerKcal * 100.0);  // kcal/mol/A^2 -> kJ/mol/nm^2
         for (const char* p : {"x0", "y0", "z0"}) f->addPerParticleParameter(p);
         for (int k : cx.restrained) {
             const OpenMM::Vec3& p = cx.positions_nm[k];

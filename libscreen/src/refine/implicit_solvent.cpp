@@ -5,6 +5,7 @@
 
 #include <GraphMol/GraphMol.h>
 
+#include "vscreen/refine/complex_system.hpp"
 #include "vscreen/refine/mmff_openmm.hpp"
 #include "vscreen/refine/openmm_energy.hpp"
 
@@ -43,18 +44,12 @@ double screening_factor(int atomic_number) {
 }  // namespace
 
 std::vector<GbParameters> obc2_parameters(const RDKit::ROMol& mol) {
-    std::vector<GbParameters> out;
-    out.reserve(mol.getNumAtoms());
-    for (const RDKit::Atom* a : mol.atoms()) {
-        int bonded_to = 0;
-        for (const RDKit::Atom* n : mol.atomNeighbors(a)) {
-            bonded_to = n->getAtomicNum();
-            break;
-        }
-        out.push_back({mbondi2_radius_angstrom(a->getAtomicNum(), bonded_to) / 10.0,
-                       screening_factor(a->getAtomicNum())});
-    }
-    return out;
+    std::vector<int> atomic_numbers;
+    for (const RDKit::Atom* a : mol.atoms()) atomic_numbers.push_back(a->getAtomicNum());
+    std::vector<std::pair<int, int>> bonds;
+    for (const RDKit::Bond* b : mol.bonds())
+        bonds.emplace_back(static_cast<int>(b->getBeginAtomIdx()), static_cast<int>(b->getEndAtomIdx()));
+    return obc2_parameters(atomic_numbers, bonds);
 }
 
 std::vector<GbParameters> obc2_parameters(const std::vector<int>& atomic_numbers,
@@ -92,12 +87,7 @@ OpenMM::GBSAOBCForce* make_obc2_force(const std::vector<double>& charges, const 
 
 double ligand_obc2_energy(const RDKit::ROMol& mol, const std::string& platform, int conf_id) {
     const std::vector<OpenMM::Vec3> positions = conformer_positions_nm(mol, conf_id);
-    const MmffTerms terms = mmff_terms(mol);
-    OpenMM::System system;
-    for (const RDKit::Atom* a : mol.atoms()) system.addParticle(a->getMass());
-    add_mmff_forces(system, terms, 0, {0, 0, 0, 0, 0, 0, 0});
-    system.addForce(make_obc2_force(terms.charges, obc2_parameters(mol), 1));
-    return potential_energies_kcal(system, positions, platform)[0];
+    return potential_energies_kcal(*ligand_system(mol, mmff_terms(mol)), positions, platform)[0];
 }
 
 }  // namespace vscreen

@@ -19,7 +19,6 @@
 namespace vscreen {
 namespace {
 
-constexpr double kKcal = 4.184;                 // kJ per kcal
 constexpr double kMdyneAToKcal = 143.9325;      // MMFF's md/A -> kcal/mol/A^2
 const std::set<int> kLinearTypes = {4, 53, 61}; // MMFFPROP "lin": linear bend form, no stretch-bend
 const std::set<std::string> kMmffElements = {"H", "C", "N", "O", "F", "Si", "P", "S", "Cl", "Br", "I", "Li",
@@ -33,16 +32,16 @@ std::string str(double v) {
     return os.str();
 }
 const std::string kPi = "3.141592653589793";
-const std::string kBondExpr = str(kKcal) + "*0.5*" + str(kMdyneAToKcal) +
+const std::string kBondExpr = str(kKjPerKcal) + "*0.5*" + str(kMdyneAToKcal) +
                               "*kb*dr^2*(1 + cs*dr + (7/12)*cs^2*dr^2); dr = 10*r - r0; cs = -2.0";
-const std::string kAngleExpr = str(kKcal) + "*(lin*" + str(kMdyneAToKcal) + "*ka*(1 + cos(theta)) + (1 - lin)*0.5*" +
+const std::string kAngleExpr = str(kKjPerKcal) + "*(lin*" + str(kMdyneAToKcal) + "*ka*(1 + cos(theta)) + (1 - lin)*0.5*" +
                                str(kMdyneAToKcal) + "*(pi/180)^2*ka*dt^2*(1 + cb*dt));" +
                                "dt = theta*180/pi - theta0; cb = -0.006981317; pi = " + kPi;
-const std::string kStretchBendExpr = str(kKcal) + "*" + str(kMdyneAToKcal) +
+const std::string kStretchBendExpr = str(kKjPerKcal) + "*" + str(kMdyneAToKcal) +
                                      "*(pi/180)*(kijk*(10*distance(p1,p2) - r1) + kkji*(10*distance(p2,p3) - r2))"
                                      "*(angle(p1,p2,p3)*180/pi - theta0); pi = " + kPi;
 // Wilson angle of l (p4) out of the plane i-j-k (p1-p2-p3) about the centre j, as RDKit's calcOopChi.
-const std::string kOopExpr = str(kKcal) + "*0.5*" + str(kMdyneAToKcal) + "*(pi/180)^2*koop*chi^2;" +
+const std::string kOopExpr = str(kKjPerKcal) + "*0.5*" + str(kMdyneAToKcal) + "*(pi/180)^2*koop*chi^2;" +
                              "chi = asin(min(1, max(-1, s)))*180/pi;"
                              "s = (nx*cx + ny*cy + nz*cz)/sqrt((nx^2 + ny^2 + nz^2)*(cx^2 + cy^2 + cz^2));"
                              "nx = ay*bz - az*by; ny = az*bx - ax*bz; nz = ax*by - ay*bx;"
@@ -50,8 +49,8 @@ const std::string kOopExpr = str(kKcal) + "*0.5*" + str(kMdyneAToKcal) + "*(pi/1
                              "bx = x3 - x2; by = y3 - y2; bz = z3 - z2;"
                              "cx = x4 - x2; cy = y4 - y2; cz = z4 - z2;"
                              "pi = " + kPi;
-const std::string kVdwExpr = str(kKcal) + "*eps*(1.07*rs/(d + 0.07*rs))^7*(1.12*rs^7/(d^7 + 0.12*rs^7) - 2); d = 10*r";
-const std::string kEleExpr = str(kKcal) + "*332.0716*qq/(10*r + 0.05)";
+const std::string kVdwExpr = str(kKjPerKcal) + "*eps*(1.07*rs/(d + 0.07*rs))^7*(1.12*rs^7/(d^7 + 0.12*rs^7) - 2); d = 10*r";
+const std::string kEleExpr = str(kKjPerKcal) + "*332.0716*qq/(10*r + 0.05)";
 
 std::string atom_name(const RDKit::ROMol& mol, std::initializer_list<unsigned> idx) {
     std::string s;
@@ -248,7 +247,7 @@ void add_mmff_forces(OpenMM::System& system, const MmffTerms& t, int offset,
             for (int p = 0; p < 3; ++p)
                 if (v[p] != 0.0)
                     f->addTorsion(offset + d.i, offset + d.j, offset + d.k, offset + d.l, p + 1, phase[p],
-                                  0.5 * v[p] * kKcal);
+                                  0.5 * v[p] * kKjPerKcal);
         }
         put(f, MmffTerm::Torsion, "torsion");
     }

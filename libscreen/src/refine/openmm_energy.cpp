@@ -88,20 +88,26 @@ std::unique_ptr<OpenMM::Context> make_context(const OpenMM::System& system, Open
 }
 
 double context_energy_kcal(OpenMM::Context& context, int group_mask) {
-    constexpr double kKcal = 4.184;  // kJ per kcal
-    return context.getState(OpenMM::State::Energy, false, group_mask).getPotentialEnergy() / kKcal;
+    return context.getState(OpenMM::State::Energy, false, group_mask).getPotentialEnergy() / kKjPerKcal;
+}
+
+bool near_any(const OpenMM::Vec3& p, const std::vector<OpenMM::Vec3>& points, double radius_nm) {
+    const double r2 = radius_nm * radius_nm;
+    for (const OpenMM::Vec3& q : points) {
+        const OpenMM::Vec3 d = p - q;
+        if (d.dot(d) <= r2) return true;
+    }
+    return false;
 }
 
 std::vector<double> potential_energies_kcal(const OpenMM::System& system, const std::vector<OpenMM::Vec3>& positions,
                                             const std::string& platform, const std::vector<int>& group_masks) {
-    constexpr double kKcal = 4.184;  // kJ per kcal
+    OpenMM::VerletIntegrator integrator(0.001);
+    const std::unique_ptr<OpenMM::Context> context = make_context(system, integrator, platform);
     try {
-        OpenMM::VerletIntegrator integrator(0.001);
-        OpenMM::Context context(system, integrator, openmm_platform(resolve_platform_name(platform)));
-        context.setPositions(positions);
+        context->setPositions(positions);
         std::vector<double> out;
-        for (int mask : group_masks)
-            out.push_back(context.getState(OpenMM::State::Energy, false, mask).getPotentialEnergy() / kKcal);
+        for (int mask : group_masks) out.push_back(context_energy_kcal(*context, mask));
         return out;
     } catch (const OpenMM::OpenMMException& e) {
         fail<Error>("OpenMM (", platform, " platform): ", e.what());

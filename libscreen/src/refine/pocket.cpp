@@ -25,6 +25,15 @@ std::vector<OpenMM::Vec3> Pocket::positions_nm() const {
     return out;
 }
 
+void Pocket::gb_inputs(std::vector<double>& charges, std::vector<GbParameters>& params) const {
+    charges.clear();
+    params.clear();
+    for (int i : atoms_) {
+        charges.push_back(receptor_->charges[i]);
+        params.push_back(receptor_->obc2[i]);
+    }
+}
+
 std::unique_ptr<OpenMM::System> Pocket::base_system(OpenMM::NonbondedForce** nonbonded) const {
     const OpenMM::System& source = *receptor_->system;
     std::vector<int> local(source.getNumParticles(), -1);
@@ -99,10 +108,7 @@ std::unique_ptr<OpenMM::System> Pocket::receptor_system() const {
     std::unique_ptr<OpenMM::System> system = base_system();
     std::vector<double> charges;
     std::vector<GbParameters> gb;
-    for (int i : atoms_) {
-        charges.push_back(receptor_->charges[i]);
-        gb.push_back(receptor_->obc2[i]);
-    }
+    gb_inputs(charges, gb);
     system->addForce(make_obc2_force(charges, gb, refine_group::kGb));
     return system;
 }

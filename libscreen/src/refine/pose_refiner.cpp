@@ -16,7 +16,6 @@
 namespace vscreen {
 namespace {
 
-constexpr double kKcal = 4.184;            // kJ per kcal
 constexpr double kCoulomb = 138.935456;    // kJ mol^-1 nm e^-2 (OpenMM's ONE_4PI_EPS0)
 constexpr double kStayRmsd = 2.0;          // A: the pose stays when the second half's mean RMSD is below this
 constexpr double kTemperature = 300.0;     // K
@@ -63,8 +62,8 @@ void cross_terms(const Pocket& pocket, const ComplexSystem& cx, const std::vecto
             v += 4.0 * eps * (s6 * s6 - s6);
         }
     }
-    coulomb = kCoulomb * c / kKcal;
-    vdw = v / kKcal;
+    coulomb = kCoulomb * c / kKjPerKcal;
+    vdw = v / kKjPerKcal;
 }
 
 // E_complex, E_receptor, E_ligand (reported groups), dG and the GB change on binding, at the contexts' positions.
@@ -137,11 +136,11 @@ PoseRefiner::PoseRefiner(Pocket pocket, RefineSettings settings)
     settings_.platform = resolve_platform_name(settings_.platform);
     if (settings_.md_ps < 0 || settings_.md_report_ps <= 0)
         fail<InputError>("refinement settings: md_ps must be >= 0 and md_report_ps > 0");
+    context_properties_ = refine_context_properties(settings_.platform, settings_.deterministic, settings_.threads);
     receptor_system_ = pocket_.receptor_system();
     receptor_integrator_ = std::make_unique<OpenMM::VerletIntegrator>(kTimestepPs);
     receptor_context_ = make_context(*receptor_system_, *receptor_integrator_, settings_.platform,
-                                     refine_context_properties(settings_.platform, settings_.deterministic,
-                                                               settings_.threads));
+                                     context_properties_);
 }
 
 PoseRefiner::~PoseRefiner() = default;
@@ -157,7 +156,7 @@ RefinedPose PoseRefiner::refine(const RDKit::ROMol& ligand, int conf_id) {
     const MmffTerms terms = mmff_terms(ligand);
     const ComplexSystem cx = build_complex(pocket_, ligand, terms, s.restrain_beyond, s.restraint_k, conf_id);
     const std::unique_ptr<OpenMM::System> lig_system = ligand_system(ligand, terms);
-    const auto props = refine_context_properties(s.platform, s.deterministic, s.threads);
+    const auto& props = context_properties_;
     OpenMM::VerletIntegrator complex_integrator(kTimestepPs), ligand_integrator(kTimestepPs);
     const auto complex_ctx = make_context(*cx.system, complex_integrator, s.platform, props);
     const auto ligand_ctx = make_context(*lig_system, ligand_integrator, s.platform, props);

@@ -116,18 +116,10 @@ std::vector<int> ReceptorModel::pocket_atoms(const std::vector<OpenMM::Vec3>& po
         for (int i = 0; i < size(); ++i) out.push_back(i);
         return out;
     }
-    const double r2 = (radius_angstrom / 10.0) * (radius_angstrom / 10.0);
     std::set<int> residues;
-    for (int i = 0; i < size(); ++i) {
-        if (residues.count(residue_of[i])) continue;
-        for (const OpenMM::Vec3& p : points_nm) {
-            const OpenMM::Vec3 d = positions_nm[i] - p;
-            if (d.dot(d) <= r2) {
-                residues.insert(residue_of[i]);
-                break;
-            }
-        }
-    }
+    for (int i = 0; i < size(); ++i)
+        if (!residues.count(residue_of[i]) && near_any(positions_nm[i], points_nm, radius_angstrom / 10.0))
+            residues.insert(residue_of[i]);
     for (int i = 0; i < size(); ++i)
         if (residues.count(residue_of[i])) out.push_back(i);
     return out;

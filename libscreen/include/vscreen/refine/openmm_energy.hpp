@@ -21,6 +21,12 @@ class Vec3;
 
 namespace vscreen {
 
+/// kJ per kcal: OpenMM works in kJ/mol, the refinement reports kcal/mol.
+constexpr double kKjPerKcal = 4.184;
+
+/// Whether `p` lies within `radius_nm` of any of `points` (nm): pocket residues, restrained atoms.
+bool near_any(const OpenMM::Vec3& p, const std::vector<OpenMM::Vec3>& points, double radius_nm);
+
 /// The OpenMM platform of that name, the plugin platforms (CPU, CUDA) loaded on first use; InputError names the
 /// platforms available when it is absent.
 OpenMM::Platform& openmm_platform(const std::string& name);

@@ -34,6 +34,8 @@ public:
     const std::vector<int>& atoms() const { return atoms_; }
     int size() const { return static_cast<int>(atoms_.size()); }
     std::vector<OpenMM::Vec3> positions_nm() const;
+    /// The pocket atoms' charges (e) and OBC2 parameters, in pocket order: the receptor part of every GB force.
+    void gb_inputs(std::vector<double>& charges, std::vector<GbParameters>& params) const;
 
     /// The pocket's Amber terms without solvent: every bonded term among kept atoms (terms that crossed the cut
     /// are dropped; whole residues keep their integer charge) and a no-cutoff NonbondedForce with the kept

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -78,6 +79,7 @@ public:
 private:
     Pocket pocket_;
     RefineSettings settings_;
+    std::map<std::string, std::string> context_properties_;  ///< from the settings, for every context
     std::unique_ptr<OpenMM::System> receptor_system_;
     std::unique_ptr<OpenMM::Integrator> receptor_integrator_;
     std::unique_ptr<OpenMM::Context> receptor_context_;
