@@ -230,7 +230,8 @@ def dock_vscreen(smiles, name, receptor, box, args, d):
     t0, c0 = time.perf_counter(), cpu_s()
     forms = vscreen.prepare_ligands([vscreen.MoleculeInput(smiles, id=name)],
                                     vscreen.PreparationOptions(seed=args.seed, threads=args.cpu,
-                                                               protonate=not args.no_protonation))
+                                                               protonate=not args.no_protonation,
+                                                               ring_conformers=args.ring_conformers))
     row["vs_prep_s"], row["vs_prep_cpu_s"] = time.perf_counter() - t0, cpu_s() - c0
     bad = [f.error for f in forms if not f.ok]
     forms = [f for f in forms if f.ok]
@@ -454,6 +455,8 @@ def main():
     ap.add_argument("--skip-vina", action="store_true")
     ap.add_argument("--no-protonation", action="store_true",
                     help="vscreen: keep the neutralised form (no pH 7.4 charge states), to study their effect")
+    ap.add_argument("--ring-conformers", type=int, default=1,
+                    help="vscreen: forms per stereoisomer with distinct non-aromatic ring shapes (all docked)")
     ap.add_argument("--vina", default=shutil.which("vina") or "vina")
     ap.add_argument("--obabel", default=shutil.which("obabel") or "obabel")
     ap.add_argument("--workdir", type=Path, default=Path("build/redock_smiles"))
