@@ -177,7 +177,7 @@ def prepare_receptor(source: PathLike, out_pdbqt: PathLike, *, pdb_out: Optional
     openmm, app, unit, PDBFixer, pdbfixer_module = _openmm_modules()
     sel = select_residues(src, structure, dict(pdbfixer_module.substitutions), _as_list(chains), keep_waters,
                           {n.upper() for n in (_as_list(keep_het) or [])}, keep_metals)
-    model = _complete(_Step(src), selection_pdb(sel, structure.sequences), PDBFixer, app, unit,
+    model = _complete(_Step(src), selection_pdb(sel, structure.sequences), PDBFixer, openmm, app, unit,
                       add_missing_atoms, add_missing_residues, replace_nonstandard, sel.changes)
     _protonate(_Step(src), model, ph, openmm, app, unit, sel.changes)
     pdbqt_atoms = _write_outputs(src, sel, model, ph, pdb_path, out_pdbqt, keep_waters, app, unit)
@@ -245,8 +245,8 @@ def _count_hydrogens(topology) -> int:
     return sum(1 for a in topology.atoms() if a.element is not None and a.element.symbol == "H")
 
 
-def _complete(step: _Step, pdb_text: str, PDBFixer, app, unit, add_missing_atoms: bool, add_missing_residues: bool,
-              replace_nonstandard: bool, changes: List[str]) -> _Model:
+def _complete(step: _Step, pdb_text: str, PDBFixer, openmm, app, unit, add_missing_atoms: bool,
+              add_missing_residues: bool, replace_nonstandard: bool, changes: List[str]) -> _Model:
     """Step 4: PDBFixer on the selection (missing residues noted or built, modified residues replaced, missing
     heavy atoms added), then no bond across chain breaks."""
     fixer = step("read the selected atoms", lambda: PDBFixer(pdbfile=io.StringIO(pdb_text)))
@@ -280,7 +280,10 @@ def _complete(step: _Step, pdb_text: str, PDBFixer, app, unit, add_missing_atoms
     n_oxt = sum(len(v) for v in fixer.missingTerminals.values())
     n_before = fixer.topology.getNumAtoms()
     if where or n_oxt or built:
-        step("add missing atoms", lambda: fixer.addMissingAtoms(seed=0))
+        def add_missing_atoms():
+            with _deterministic_platform(openmm):  # PDBFixer makes its own Context on the default platform
+                fixer.addMissingAtoms(seed=1)  # OpenMM reads a seed of 0 as "pick one at random"
+        step("add missing atoms", add_missing_atoms)
     model.heavy_added = fixer.topology.getNumAtoms() - n_before
     if where or n_oxt:
         parts = ["; ".join(where[:8]) + ("; ..." if len(where) > 8 else "")] if where else []
@@ -330,20 +333,30 @@ def _protonate(step: _Step, model: _Model, ph: float, openmm, app, unit, changes
 
 @contextlib.contextmanager
 def _deterministic_platform(openmm):
-    """The platform for OpenMM's hydrogen minimisation: the CPU platform on one thread (with several, its sums
-    change order and the new hydrogens move by about 0.005 A from run to run), else Reference. The thread count
-    is the platform's default only while the context is made (addHydrogens takes no platform properties)."""
+    """The platform for OpenMM's minimisations during preparation (PDBFixer's missing atoms, Modeller's
+    hydrogens): the CPU platform on one thread (with several, its sums change order, and the new atoms move from
+    run to run: by about 0.005 A for hydrogens, by up to an angstrom for rebuilt side chains, which changed docking
+    results), else Reference. Neither PDBFixer nor addHydrogens takes platform properties, and PDBFixer takes no
+    platform, so while the block runs the CPU platform's default thread count is 1 and OPENMM_DEFAULT_PLATFORM
+    names it (a GPU platform would otherwise be preferred, and differ from machine to machine)."""
     try:
-        cpu = openmm.Platform.getPlatformByName("CPU")
+        platform = openmm.Platform.getPlatformByName("CPU")
     except Exception:  # no CPU plugin (python3-simtk without libopenmm-plugins)
-        yield openmm.Platform.getPlatformByName("Reference")
-        return
-    threads = cpu.getPropertyDefaultValue("Threads")
-    cpu.setPropertyDefaultValue("Threads", "1")
+        platform = openmm.Platform.getPlatformByName("Reference")
+    saved_env = os.environ.get("OPENMM_DEFAULT_PLATFORM")
+    os.environ["OPENMM_DEFAULT_PLATFORM"] = platform.getName()
+    threads = platform.getPropertyDefaultValue("Threads") if platform.getName() == "CPU" else None
+    if threads is not None:
+        platform.setPropertyDefaultValue("Threads", "1")
     try:
-        yield cpu
+        yield platform
     finally:
-        cpu.setPropertyDefaultValue("Threads", threads)
+        if threads is not None:
+            platform.setPropertyDefaultValue("Threads", threads)
+        if saved_env is None:
+            os.environ.pop("OPENMM_DEFAULT_PLATFORM", None)
+        else:
+            os.environ["OPENMM_DEFAULT_PLATFORM"] = saved_env
 
 
 def _write_outputs(src: str, sel: Selection, model: _Model, ph: float, pdb_path: str, out_pdbqt: str,
