@@ -142,20 +142,43 @@ TEST(MoleculeIo, TruncatedRecordBetweenTwoGoodOnes) {
     EXPECT_EQ(recs[2].index, 2);
 }
 
+// The boronic acid with germanium in boron's place: an element no Vina type stands in for.
+std::string germanium_acid() {
+    std::string block = kBoronicAcid;
+    block.replace(block.find(" B   0"), 6, " Ge  0");
+    return block;
+}
+
 TEST(MoleculeIo, UnsupportedElementFails) {
-    const std::string path = temp_file("boron.sdf", std::string(kBoronicAcid) + "$$$$\n" + imatinib_record() + "$$$$\n");
+    const std::string path = temp_file("germanium.sdf", germanium_acid() + "$$$$\n" + imatinib_record() + "$$$$\n");
     const auto recs = read_ligand_records(path);
     ASSERT_EQ(recs.size(), 2u);
     EXPECT_FALSE(recs[0].ok);
-    EXPECT_NE(recs[0].error.find("unsupported element B"), std::string::npos) << recs[0].error;
+    EXPECT_NE(recs[0].error.find("unsupported element Ge"), std::string::npos) << recs[0].error;
     EXPECT_EQ(recs[0].name, "boronic");
     EXPECT_TRUE(recs[1].ok) << recs[1].error;
     try {
-        ligand_from_molblock(kBoronicAcid, "boronic");
-        FAIL() << "boron accepted";
+        ligand_from_molblock(germanium_acid(), "germanium");
+        FAIL() << "germanium accepted";
     } catch (const InputError& e) {
-        EXPECT_NE(std::string(e.what()).find("unsupported element B"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("unsupported element Ge"), std::string::npos) << e.what();
     }
+}
+
+TEST(MoleculeIo, BoronDocksTypedAsCarbonAndKeepsItsElementInSdf) {
+    const Ligand lig = ligand_from_molblock(kBoronicAcid, "boronic");
+    const auto boron = std::find_if(lig.atoms.begin(), lig.atoms.end(),
+                                    [](const LigandAtom& a) { return a.name.rfind("B", 0) == 0; });
+    ASSERT_NE(boron, lig.atoms.end());
+    EXPECT_EQ(boron->ad_type, "C");
+    EXPECT_EQ(boron->xs, kXsC_P);  // bonded to the two oxygens: a polar carbon, no hydrophobic term
+    std::vector<Vec3> coords;
+    for (const auto& a : lig.atoms) coords.push_back(a.coords);
+    std::vector<Vec3> riders;
+    for (const auto& r : lig.riders) riders.push_back(r.coords);
+    std::ostringstream sdf;
+    write_sdf_pose(sdf, lig, coords, riders, {});
+    EXPECT_NE(sdf.str().find(" B   0"), std::string::npos) << sdf.str();  // the pose is written with boron
 }
 
 TEST(MoleculeIo, SanitizeFailureIsReportedWithReason) {

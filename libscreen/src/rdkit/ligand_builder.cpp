@@ -116,11 +116,22 @@ std::string ad_type_of(const RDKit::Atom& atom) {
     return "";
 }
 
+std::string ligand_ad_type_of(const RDKit::Atom& atom) {
+    std::string ad = ad_type_of(atom);
+    if (!ad.empty()) return ad;
+    switch (atom.getAtomicNum()) {
+        case 5: return "C";    // boron: the typing AutoDock's maintainers advise (meeko -aa '[B]' -> C)
+        case 34: return "SA";  // selenium: its group's typable element, sulfur
+        case 33: return "P";   // arsenic: its group's typable element, phosphorus
+        default: return "";
+    }
+}
+
 void require_supported_elements(const RDKit::ROMol& mol, const std::string& name) {
     for (const RDKit::Atom* a : mol.atoms()) {
         const int z = a->getAtomicNum();
         if (z == 0) fail(name, ": atom ", a->getIdx() + 1, " is a dummy atom (*); unsupported element");
-        if (z != 1 && ad_type_of(*a).empty())
+        if (z != 1 && ligand_ad_type_of(*a).empty())
             fail(name, ": unsupported element ", a->getSymbol(), " (atom ", a->getIdx() + 1,
                  "); the Vina scoring functions have no parameters for it");
     }
@@ -159,7 +170,7 @@ Ligand ligand_from_rdkit(RDKit::RWMol& mol, const std::string& name) {
     std::vector<char> kept(n, 0);
     for (const RDKit::Atom* a : mol.atoms()) {
         const int i = static_cast<int>(a->getIdx());
-        ad[i] = ad_type_of(*a);
+        ad[i] = ligand_ad_type_of(*a);
         if (ad[i].empty()) fail(name, ": unsupported element ", a->getSymbol(), " (atom ", i + 1, ")");
         kept[i] = ad[i] != "H";
     }

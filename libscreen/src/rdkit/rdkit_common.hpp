@@ -19,8 +19,14 @@ namespace vscreen::detail {
 /// metals by their AD names); an empty string for an element the Vina scoring cannot handle.
 std::string ad_type_of(const RDKit::Atom& atom);
 
-/// Throws InputError ("NAME: unsupported element X (atom N); ...") for a dummy atom or an element ad_type_of
-/// cannot type; hydrogens always pass.
+/// AutoDock type of a ligand atom: ad_type_of, and for three elements the Vina scoring functions have no
+/// parameters for, a typable stand-in (B as C, Se as SA, As as P), so that boronic acids such as bortezomib
+/// and organoselenium/arsenic drugs dock. The atom keeps its element in the molblock (SDF output) and its
+/// name in PDBQT output; only its AD/XS type is the stand-in's. Receptors stay strict (ad_type_of).
+std::string ligand_ad_type_of(const RDKit::Atom& atom);
+
+/// Throws InputError ("NAME: unsupported element X (atom N); ...") for a dummy atom or an element
+/// ligand_ad_type_of cannot type; hydrogens always pass.
 void require_supported_elements(const RDKit::ROMol& mol, const std::string& name);
 
 /// Whether a nitrogen accepts hydrogen bonds (pyridine, imine, nitrile, sp3 amine) by vscreen's rules.
