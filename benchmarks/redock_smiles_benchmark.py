@@ -239,9 +239,15 @@ def dock_vscreen(smiles, name, receptor, box, args, d):
     if not forms:
         row["vs_error"] = "preparation failed: " + "; ".join(bad)
         return row
+    # As vscreen's campaigns and CLI dock: the ring shapes of a stereoisomer share the --exhaustiveness chains
+    # (vscreen.docking_chains), unless --full-chains-per-form gives every form all of them.
+    chains = [args.exhaustiveness if args.full_chains_per_form else vscreen.docking_chains(f, args.exhaustiveness)
+              for f in forms]
+    row["vs_chains"] = chains
     settings = vscreen.DockingSettings(center=box[0], size=box[1], exhaustiveness=args.exhaustiveness, seed=args.seed)
     t0, c0 = time.perf_counter(), cpu_s()
-    results = vscreen.dock(receptor, [f.ligand for f in forms], settings, device=args.device, threads=args.cpu)
+    results = vscreen.dock(receptor, [f.ligand for f in forms], settings, device=args.device, threads=args.cpu,
+                           chains=chains)
     row["vs_dock_s"], row["vs_dock_cpu_s"] = time.perf_counter() - t0, cpu_s() - c0
     row["vs_backend"] = results[0].backend
     best = min(range(len(forms)), key=lambda i: results[i].modes[0].affinity if len(results[i]) else 1e9)
@@ -455,8 +461,10 @@ def main():
     ap.add_argument("--skip-vina", action="store_true")
     ap.add_argument("--no-protonation", action="store_true",
                     help="vscreen: keep the neutralised form (no pH 7.4 charge states), to study their effect")
-    ap.add_argument("--ring-conformers", type=int, default=1,
-                    help="vscreen: forms per stereoisomer with distinct non-aromatic ring shapes (all docked)")
+    ap.add_argument("--ring-conformers", type=int, default=vscreen.PreparationOptions().ring_conformers,
+                    help="vscreen: forms per stereoisomer with distinct non-aromatic ring shapes (default: vscreen's)")
+    ap.add_argument("--full-chains-per-form", action="store_true",
+                    help="vscreen: every ring shape gets all --exhaustiveness chains (default: they share them)")
     ap.add_argument("--vina", default=shutil.which("vina") or "vina")
     ap.add_argument("--obabel", default=shutil.which("obabel") or "obabel")
     ap.add_argument("--workdir", type=Path, default=Path("build/redock_smiles"))

@@ -131,7 +131,8 @@ def main():
     ap.add_argument("--sets", default="posebusters,diffdock,mpro-noncovalent")
     ap.add_argument("--only", default="", help="comma-separated complex names")
     ap.add_argument("--cpu", type=int, default=2)
-    ap.add_argument("--ring-conformers", type=int, default=1, help="as the run's vscreen side used (default 1)")
+    ap.add_argument("--ring-conformers", type=int, default=1,
+                    help="as the run's vscreen side used (default 1, as in the recorded 2026-11-29 run)")
     ap.add_argument("--resume", action="store_true", help="skip the complexes already in OUT/results.json")
     ap.add_argument("--vscreen", default=str(Path(sys.executable).with_name("vscreen")))
     ap.add_argument("--vina", default=shutil.which("vina") or "vina")

@@ -2,6 +2,7 @@
 #include "vscreen/docking.hpp"
 
 #include <algorithm>
+#include <set>
 #include <cmath>
 
 #include "vscreen/detail/parallel.hpp"
@@ -107,7 +108,16 @@ DockingResult finish_ligand(const Ligand& lig, const LigandModel& model, std::ve
 
 std::vector<DockingResult> dock(const Receptor& receptor, const std::vector<Ligand>& ligands,
                                 const DockingSettings& s, Backend& backend) {
+    return dock(receptor, ligands, s, backend, std::vector<int>(ligands.size(), s.exhaustiveness));
+}
+
+std::vector<DockingResult> dock(const Receptor& receptor, const std::vector<Ligand>& ligands,
+                                const DockingSettings& s, Backend& backend, const std::vector<int>& chains) {
     if (s.exhaustiveness < 1) fail("exhaustiveness must be at least 1, got ", s.exhaustiveness);
+    if (chains.size() != ligands.size())
+        fail("dock: ", chains.size(), " chain counts for ", ligands.size(), " ligands");
+    for (size_t i = 0; i < chains.size(); ++i)
+        if (chains[i] < 1) fail("dock: ligand ", i + 1, ": chain count must be at least 1, got ", chains[i]);
     if (s.num_modes < 1) fail("num_modes must be at least 1, got ", s.num_modes);
     if (!(s.energy_range >= 0)) fail("energy_range must be non-negative, got ", s.energy_range);
     if (!(s.search_scale > 0)) fail("search_scale must be positive, got ", s.search_scale);
@@ -124,24 +134,33 @@ std::vector<DockingResult> dock(const Receptor& receptor, const std::vector<Liga
     }
     const GridMaps maps(receptor, table, s.box, types, s.grid_spacing, s.threads);
 
-    SearchBatch batch;
-    batch.grid = maps.view();
-    batch.table = &table;
-    batch.chains = s.exhaustiveness;
-    batch.seed = s.seed;
-    for (size_t i = 0; i < ligands.size(); ++i) {
-        SearchJob job;
-        job.model = &models[i];
-        const LigandView L = models[i].view();
-        job.params.steps = std::max(1, static_cast<int>(std::lround(vina_global_steps(L) * s.search_scale)));
-        job.params.local_steps = vina_local_steps(L);
-        job.params.gyration_radius = models[i].gyration_radius();
-        job.params.box_lower = s.box.lower();
-        job.params.box_upper = s.box.upper();
-        job.seed_key = i;
-        batch.jobs.push_back(job);
+    // One search batch per chain count, on the same maps. A ligand's random streams depend on the seed, its
+    // index in `ligands` and the chain number only, so its result does not depend on how the batches split.
+    std::vector<std::vector<ChainPose>> found(ligands.size());
+    for (const int count : std::set<int>(chains.begin(), chains.end())) {
+        SearchBatch batch;
+        batch.grid = maps.view();
+        batch.table = &table;
+        batch.chains = count;
+        batch.seed = s.seed;
+        std::vector<size_t> index;
+        for (size_t i = 0; i < ligands.size(); ++i) {
+            if (chains[i] != count) continue;
+            SearchJob job;
+            job.model = &models[i];
+            const LigandView L = models[i].view();
+            job.params.steps = std::max(1, static_cast<int>(std::lround(vina_global_steps(L) * s.search_scale)));
+            job.params.local_steps = vina_local_steps(L);
+            job.params.gyration_radius = models[i].gyration_radius();
+            job.params.box_lower = s.box.lower();
+            job.params.box_upper = s.box.upper();
+            job.seed_key = i;
+            batch.jobs.push_back(job);
+            index.push_back(i);
+        }
+        std::vector<std::vector<ChainPose>> part = backend.search(batch);
+        for (size_t k = 0; k < index.size(); ++k) found[index[k]] = std::move(part[k]);
     }
-    std::vector<std::vector<ChainPose>> found = backend.search(batch);
 
     const ExactScorer scorer(receptor, sf);
     std::vector<DockingResult> results(ligands.size());

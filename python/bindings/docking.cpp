@@ -2,6 +2,7 @@
 #include <array>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include <pybind11/stl.h>
@@ -203,17 +204,20 @@ void add_docking(py::module_& m) {
     m.def(
         "dock",
         [](const Receptor& receptor, const std::vector<Ligand>& ligands, DockingSettings settings,
-           const std::string& device, int threads) {
+           const std::string& device, int threads, std::optional<std::vector<int>> chains) {
             if (threads < 0) fail("threads must be non-negative, got ", threads);
             if (threads > 0) settings.threads = threads;
             py::gil_scoped_release release;
             auto backend = make_backend(device, settings.threads);
+            if (chains) return dock(receptor, ligands, settings, *backend, *chains);
             return dock(receptor, ligands, settings, *backend);
         },
         py::arg("receptor"), py::arg("ligands"), py::arg("settings"), py::arg("device") = "auto",
-        py::arg("threads") = 0,
+        py::arg("threads") = 0, py::arg("chains") = py::none(),
         "Docks every ligand into the receptor as one batch; returns one DockingResult per ligand, in order.\n"
-        "device: 'auto' (fastest available), 'cpu', 'cuda' or 'cuda:N'. threads: CPU threads (0 = all).");
+        "device: 'auto' (fastest available), 'cpu', 'cuda' or 'cuda:N'. threads: CPU threads (0 = all).\n"
+        "chains: Monte Carlo chains per ligand (default: settings.exhaustiveness for each), e.g. docking_chains()\n"
+        "of prepared forms so that the ring shapes of a molecule share its chains.");
 
     m.def(
         "write_pdbqt_modes",

@@ -30,7 +30,8 @@ void add_preparation(py::module_& m) {
              }),
              py::kw_only(), py::arg("largest_fragment") = true, py::arg("neutralize") = true,
              py::arg("canonical_tautomer") = true, py::arg("protonate") = true, py::arg("max_stereoisomers") = 4,
-             py::arg("ring_conformers") = 1, py::arg("max_heavy_atoms") = 150, py::arg("seed") = 42,
+             py::arg("ring_conformers") = PreparationOptions{}.ring_conformers, py::arg("max_heavy_atoms") = 150,
+             py::arg("seed") = 42,
              py::arg("threads") = 0)
         .def_readwrite("largest_fragment", &PreparationOptions::largest_fragment)
         .def_readwrite("neutralize", &PreparationOptions::neutralize)
@@ -75,6 +76,8 @@ void add_preparation(py::module_& m) {
         .def_readonly("error", &PreparedLigand::error)
         .def_readonly("smiles", &PreparedLigand::smiles)
         .def_readonly("inchikey", &PreparedLigand::inchikey)
+        .def_readonly("ring_forms", &PreparedLigand::ring_forms,
+                      "forms of this stereoisomer that differ only in ring shape (this one included)")
         .def_readonly("ligand", &PreparedLigand::ligand)
         .def_property_readonly("molblock", [](const PreparedLigand& p) { return p.ligand.molblock; },
                                "3D MDL molblock of the prepared form, hydrogens included (empty when not ok)")
@@ -94,6 +97,9 @@ void add_preparation(py::module_& m) {
         "Prepares molecules (SMILES, InChI, molblock, MOL2) for docking on all cores: largest fragment, neutralised,\n"
         "canonical tautomer, charge states for pH 7.4, unspecified stereo enumerated, ETKDGv3 + MMFF94 3D.\n"
         "Every input yields one entry with ok=False and the reason, or one entry per prepared form.");
+    m.def("docking_chains", &docking_chains, py::arg("form"), py::arg("exhaustiveness"),
+          "Monte Carlo chains for one form when the ring shapes of a stereoisomer share the exhaustiveness chains\n"
+          "of a docking: ceil(exhaustiveness / form.ring_forms), at least 1 (for dock(..., chains=)).");
     m.def("inchikey", [](const std::string& text, const std::string& format) {
         return inchikey(MoleculeInput{text, format, "", "", ""});
     }, py::arg("text"), py::arg("format") = "smiles",

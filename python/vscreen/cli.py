@@ -107,6 +107,7 @@ def cmd_dock(args: argparse.Namespace, out: TextIO) -> int:
         raise CliError("give ligands: --ligand FILE/DIR and/or --smiles SMILES")
     files = vscreen.ligand_files(args.ligand or [])
     ligands: List[vscreen.Ligand] = []
+    chains: List[int] = []  # Monte Carlo chains per ligand: the exhaustiveness, shared by a molecule's ring shapes
     bad = 0
     for f in files:
         if is_library_file(f):
@@ -114,13 +115,16 @@ def cmd_dock(args: argparse.Namespace, out: TextIO) -> int:
         for rec in vscreen.read_ligand_records(f):
             if rec.ok:
                 ligands.append(rec.ligand)
+                chains.append(args.exhaustiveness)
             else:
                 bad += 1
                 print(f"vscreen: skipped ligand '{rec.name}' ({rec.source}): {rec.error}", file=err)
     libraries = [f for f in files if is_library_file(f)]
     if libraries or args.smiles:  # molecules to prepare first (SMILES, CSV, InChI dumps)
-        prepared, failed = prepared_ligands_for_docking(libraries, args.smiles, preparation_options(args), err)
+        prepared, shares, failed = prepared_ligands_for_docking(libraries, args.smiles, preparation_options(args),
+                                                                args.exhaustiveness, err)
         ligands.extend(prepared)
+        chains.extend(shares)
         bad += failed
     plan = _output_plan(args.out, len(ligands) if ligands else max(1, len(files)))
     if not ligands:
@@ -136,7 +140,7 @@ def cmd_dock(args: argparse.Namespace, out: TextIO) -> int:
     print("Box: center ({:.3f}, {:.3f}, {:.3f}) size ({:.3f}, {:.3f}, {:.3f})".format(*center, *size), file=out)
     print(f"Scoring: {args.scoring}  exhaustiveness: {args.exhaustiveness}  seed: {args.seed}", file=out)
     t0 = time.perf_counter()
-    results = vscreen.dock(receptor, ligands, settings, device=args.device, threads=args.cpu)
+    results = vscreen.dock(receptor, ligands, settings, device=args.device, threads=args.cpu, chains=chains)
     elapsed = time.perf_counter() - t0
     print(f"Docked {len(ligands)} ligand(s) on {results[0].backend if results else args.device} "
           f"in {elapsed:.1f} s", file=out)

@@ -25,8 +25,9 @@ def add_preparation_arguments(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("ligand preparation (SMILES, InChI and library inputs)")
     g.add_argument("--max-stereoisomers", type=int, default=4, metavar="N",
                    help="forms made from unspecified stereocentres, at most N (default 4)")
-    g.add_argument("--ring-conformers", type=int, default=1, metavar="N",
-                   help="forms per stereoisomer with distinct non-aromatic ring shapes (default 1)")
+    g.add_argument("--ring-conformers", type=int, default=4, metavar="N",
+                   help="forms per stereoisomer with distinct non-aromatic ring shapes (default 4); when docked, "
+                        "they share the molecule's --exhaustiveness chains")
     g.add_argument("--max-heavy-atoms", type=int, default=150, metavar="N", help="larger molecules fail (default 150)")
     g.add_argument("--no-protonation", action="store_true", help="keep the input's charge states (no pH 7.4 rules)")
     g.add_argument("--no-tautomer", action="store_true", help="keep the input tautomer")
@@ -145,11 +146,14 @@ def add_ligand_commands(sub) -> None:
     p.set_defaults(func=cmd_prepare_ligands)
 
 
-def prepared_ligands_for_docking(paths: Sequence[str], smiles: Sequence[str], options,
-                                 err: TextIO = sys.stderr) -> Tuple[List[object], int]:
+def prepared_ligands_for_docking(paths: Sequence[str], smiles: Sequence[str], options, exhaustiveness: int,
+                                 err: TextIO = sys.stderr) -> Tuple[List[object], List[int], int]:
     """Docking-ready ligands from SMILES strings and library files (each form named <id> or <id>_<variant+1> when
-    an input has several), and the count of molecules that failed (each reported on ``err``)."""
+    an input has several), the Monte Carlo chains of each (the ring shapes of a stereoisomer share
+    `exhaustiveness`, see docking_chains), and the count of molecules that failed (each reported on
+    ``err``)."""
     ligands: List[object] = []
+    chains: List[int] = []
     bad = 0
     for record, forms, error in prepare_stream(library_records(paths, smiles), options):
         if error:
@@ -161,4 +165,5 @@ def prepared_ligands_for_docking(paths: Sequence[str], smiles: Sequence[str], op
             if len(forms) > 1:
                 lig.name = f"{lig.name}_{form.variant + 1}"
             ligands.append(lig)
-    return ligands, bad
+            chains.append(_vscreen.docking_chains(form, exhaustiveness))
+    return ligands, chains, bad

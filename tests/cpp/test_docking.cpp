@@ -91,6 +91,28 @@ TEST(Docking, BatchGivesEachLigandItsOwnResult) {
     EXPECT_EQ(as_pdbqt(l, batch[0]), as_pdbqt(l, single[0]));  // a ligand's result does not depend on its batch mates
 }
 
+TEST(Docking, ChainsPerLigandAsIfEachWereDockedWithThatExhaustiveness) {
+    const Receptor r = read_receptor_pdbqt_file(data_path("1iep_receptor.pdbqt"));
+    const Ligand l = read_ligand_pdbqt_file(data_path("1iep_ligand.pdbqt"));
+    Ligand copy = l;
+    copy.name = "copy";
+    DockingSettings s = imatinib_box();
+    s.search_scale = 0.03f;
+    s.exhaustiveness = 4;
+    CpuBackend cpu(2);
+    const auto shared = dock(r, {l, copy}, s, cpu, {4, 1});  // two batches on the same maps
+    s.exhaustiveness = 1;
+    const auto one_chain = dock(r, {l, copy}, s, cpu);
+    s.exhaustiveness = 4;
+    const auto four_chains = dock(r, {l, copy}, s, cpu);
+    ASSERT_EQ(shared.size(), 2u);
+    EXPECT_EQ(as_pdbqt(l, shared[0]), as_pdbqt(l, four_chains[0]));
+    EXPECT_EQ(as_pdbqt(l, shared[1]), as_pdbqt(l, one_chain[1]));
+    EXPECT_NE(as_pdbqt(l, four_chains[1]), as_pdbqt(l, one_chain[1]));  // the chain count does change the search
+    EXPECT_THROW(dock(r, {l, copy}, s, cpu, {4}), InputError);      // one count per ligand
+    EXPECT_THROW(dock(r, {l, copy}, s, cpu, {4, 0}), InputError);   // at least one chain
+}
+
 TEST(Docking, RejectsBadSettings) {
     const Receptor r = read_receptor_pdbqt_file(data_path("1iep_receptor.pdbqt"));
     const Ligand l = read_ligand_pdbqt_file(data_path("1iep_ligand.pdbqt"));

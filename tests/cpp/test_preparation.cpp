@@ -76,7 +76,9 @@ TEST(Tautomers, CanonicalTautomerNeverAddsAStereocentre) {
     const auto forms = forms_of(
         "CO[C@H]1C(=O)[C@]2(C)[C@@H](OC)C[C@H]3OC[C@@]3(OC(C)=O)[C@H]2[C@H](OC(=O)c2ccccc2)[C@]2(O)C[C@H]"
         "(OC(=O)[C@H](O)[C@@H](NC(=O)OC(C)(C)C)c3ccccc3)C(C)=C1C2(C)C");
-    EXPECT_EQ(forms.size(), 1u);
+    std::set<std::string> isomers;
+    for (const auto& f : forms) isomers.insert(f.smiles);
+    EXPECT_EQ(isomers.size(), 1u);  // one stereoisomer (in up to 4 ring shapes)
     // a real tautomer fix is still made: 2-hydroxypyridine becomes 2-pyridone
     EXPECT_EQ(forms_of("Oc1ccccn1")[0].smiles, "O=c1cccc[nH]1");
 }
@@ -124,8 +126,33 @@ TEST(Embedding, RingConformersDifferInRingShape) {
     ASSERT_GE(forms.size(), 2u);
     ASSERT_LE(forms.size(), 3u);
     EXPECT_EQ(forms[0].smiles, forms[1].smiles);
-    EXPECT_EQ(forms_of("O=C1CCCCC1").size(), 1u);  // the default: one
-    EXPECT_EQ(forms_of("c1ccccc1O", opt).size(), 1u);  // aromatic rings have one shape
+    for (const auto& f : forms) EXPECT_EQ(f.ring_forms, static_cast<int>(forms.size()));
+    opt.ring_conformers = 1;
+    EXPECT_EQ(forms_of("O=C1CCCCC1", opt).size(), 1u);
+    EXPECT_GE(forms_of("O=C1CCCCC1").size(), 2u);  // the default: up to 4 shapes
+    const auto phenol = forms_of("c1ccccc1O");
+    ASSERT_EQ(phenol.size(), 1u);  // aromatic rings have one shape
+    EXPECT_EQ(phenol[0].ring_forms, 1);
+}
+
+TEST(Embedding, RingShapesShareTheDockingChains) {
+    PreparedLigand form;
+    EXPECT_EQ(docking_chains(form, 8), 8);  // one shape: all of them
+    form.ring_forms = 2;
+    EXPECT_EQ(docking_chains(form, 8), 4);
+    form.ring_forms = 3;
+    EXPECT_EQ(docking_chains(form, 8), 3);  // rounded up: never fewer chains in all than asked for
+    form.ring_forms = 4;
+    EXPECT_EQ(docking_chains(form, 1), 1);
+    EXPECT_THROW(docking_chains(form, 0), InputError);
+    // Stereoisomers do not share: each keeps its own chains (their ring shapes share them).
+    const auto isomers = forms_of("CC(N)C1CCCCC1O");  // three centres, capped at 4 isomers
+    std::set<std::string> smiles;
+    for (const auto& f : isomers) smiles.insert(f.smiles);
+    EXPECT_EQ(smiles.size(), 4u);
+    for (const auto& f : isomers)
+        EXPECT_EQ(f.ring_forms, std::count_if(isomers.begin(), isomers.end(),
+                                              [&](const PreparedLigand& g) { return g.smiles == f.smiles; }));
 }
 
 TEST(Preparation, BadRecordsAreReportedAndTheRestPrepared) {

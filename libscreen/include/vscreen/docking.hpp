@@ -50,6 +50,12 @@ struct DockingResult {
 std::vector<DockingResult> dock(const Receptor& receptor, const std::vector<Ligand>& ligands,
                                 const DockingSettings& settings, Backend& backend);
 
+/// As above, with ligand i searched by chains[i] Monte Carlo chains instead of settings.exhaustiveness (all on the
+/// same grid maps): e.g. the ring shapes of one molecule sharing its chains (docking_chains() in preparation.hpp).
+/// A ligand's result depends on its index, its chain count and the seed, not on the other ligands' counts.
+std::vector<DockingResult> dock(const Receptor& receptor, const std::vector<Ligand>& ligands,
+                                const DockingSettings& settings, Backend& backend, const std::vector<int>& chains);
+
 /// Vina's Monte Carlo step count and BFGS iterations for a ligand model.
 int vina_global_steps(const LigandView& model);
 int vina_local_steps(const LigandView& model);

@@ -16,7 +16,8 @@ struct PreparationOptions {
     bool canonical_tautomer = true;    ///< replace by RDKit's canonical tautomer
     bool protonate = true;             ///< set charge states for pH 7.4 by rules (acids, amines, amidines, tetrazoles)
     int max_stereoisomers = 4;         ///< cap on the forms made from unspecified stereocentres / double bonds (>= 1)
-    int ring_conformers = 1;           ///< forms per stereoisomer with distinct non-aromatic ring shapes (>= 1)
+    int ring_conformers = 4;           ///< forms per stereoisomer with distinct non-aromatic ring shapes (>= 1);
+                                       ///< they share the input's docking chains (docking_chains)
     int max_heavy_atoms = 150;         ///< larger molecules fail with a reason ("too large")
     std::uint64_t seed = 42;           ///< embedding and enumeration seed (same seed, same output)
     int threads = 0;                   ///< worker threads; 0 = all hardware threads
@@ -40,6 +41,7 @@ struct PreparedLigand {
     bool ok = false;
     std::string error;                 ///< why it failed (parse error, embedding failure, unsupported element, too large)
     std::string smiles;                ///< the prepared form (charged for pH 7.4, stereo assigned), canonical isomeric SMILES
+    int ring_forms = 1;                ///< forms of this stereoisomer that differ only in ring shape (this one included)
     std::string inchikey;              ///< standard InChIKey of the input as given (before standardisation)
     Ligand ligand;                     ///< docking-ready; valid when ok (its name is the id, else the name)
 };
@@ -48,6 +50,11 @@ struct PreparedLigand {
 /// Throws InputError only for bad options (a cap below 1, an unknown format).
 std::vector<PreparedLigand> prepare_ligands(const std::vector<MoleculeInput>& inputs,
                                             const PreparationOptions& options = {});
+
+/// Monte Carlo chains for one form when the ring shapes of a stereoisomer share the `exhaustiveness` chains of
+/// one docking: ceil(exhaustiveness / ring_forms), at least 1; give them to dock(..., chains). Rings are rigid in
+/// the search, so several ring shapes widen it; sharing the chains keeps its cost that of one shape.
+int docking_chains(const PreparedLigand& form, int exhaustiveness);
 
 /// Whether this build reads InChI and writes InChIKeys (the IUPAC InChI library was found at build time).
 bool has_inchi_support();

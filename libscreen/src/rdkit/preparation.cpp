@@ -68,6 +68,7 @@ std::vector<PreparedLigand> prepare_one(const MoleculeInput& in, size_t index, c
             PreparedLigand p = entry_for(in, index);
             p.variant = static_cast<int>(out.size());
             p.smiles = smiles;
+            p.ring_forms = static_cast<int>(forms.size());
             p.inchikey = key;
             p.ligand = detail::ligand_from_rdkit(*form, name);
             p.ok = true;
@@ -93,6 +94,7 @@ std::vector<PreparedLigand> prepare_one(const MoleculeInput& in, size_t index, c
                 RDKit::MolOps::removeHs(heavy_only);
                 p.smiles = RDKit::MolToSmiles(heavy_only);
             }
+            p.ring_forms = static_cast<int>(forms.size());
             p.inchikey = key;
             p.ligand = detail::ligand_from_rdkit(*form, name);
             p.ok = true;
@@ -103,6 +105,12 @@ std::vector<PreparedLigand> prepare_one(const MoleculeInput& in, size_t index, c
 }
 
 }  // namespace
+
+int docking_chains(const PreparedLigand& form, int exhaustiveness) {
+    if (exhaustiveness < 1) fail("exhaustiveness must be at least 1, got ", exhaustiveness);
+    const int shapes = std::max(1, form.ring_forms);
+    return std::max(1, (exhaustiveness + shapes - 1) / shapes);
+}
 
 std::vector<PreparedLigand> prepare_ligands(const std::vector<MoleculeInput>& inputs, const PreparationOptions& opt) {
     if (opt.max_stereoisomers < 1) fail("max_stereoisomers must be at least 1 (got ", opt.max_stereoisomers, ")");

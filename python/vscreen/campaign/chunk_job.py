@@ -65,22 +65,24 @@ def load_receptor(path: str):
     return rec
 
 
-def _dock(receptor, ligands: Sequence[Any], settings, device: str, threads: int) -> List[Tuple[Any, str]]:
-    """(result, error) per ligand. A batch refused for one bad ligand (InputError, CapacityError) is docked one
-    ligand at a time so that only that ligand fails; a DeviceError is not a property of a molecule and propagates
-    (the chunk is then not written and a rerun redoes it)."""
+def _dock(receptor, ligands: Sequence[Any], settings, device: str, threads: int,
+          chains: Sequence[int]) -> List[Tuple[Any, str]]:
+    """(result, error) per ligand, ligand i searched by chains[i] Monte Carlo chains. A batch refused for one bad
+    ligand (InputError, CapacityError) is docked one ligand at a time so that only that ligand fails; a DeviceError
+    is not a property of a molecule and propagates (the chunk is then not written and a rerun redoes it)."""
     if not ligands:
         return []
     try:
-        return [(r, "") for r in _vscreen.dock(receptor, list(ligands), settings, device=device, threads=threads)]
+        return [(r, "") for r in _vscreen.dock(receptor, list(ligands), settings, device=device, threads=threads,
+                                               chains=list(chains))]
     except _vscreen.DeviceError:
         raise
     except _vscreen.VscreenError:
         pass
     out = []
-    for lig in ligands:
+    for lig, n in zip(ligands, chains):
         try:
-            out.append((_vscreen.dock(receptor, [lig], settings, device=device, threads=threads)[0], ""))
+            out.append((_vscreen.dock(receptor, [lig], settings, device=device, threads=threads, chains=[n])[0], ""))
         except _vscreen.DeviceError:
             raise
         except _vscreen.VscreenError as e:
@@ -120,7 +122,9 @@ def run_chunk_job(job: ChunkJob) -> ChunkOutput:
     for target in job.targets:
         settings = _vscreen.DockingSettings(center=target.center, size=target.size, **job.docking)
         receptor = load_receptor(target.receptor) if ok_forms else None
-        docked = _dock(receptor, [f.ligand for _, f in ok_forms], settings, job.device, job.threads)
+        # The ring shapes of a stereoisomer share its exhaustiveness chains (docking_chains).
+        chains = [_vscreen.docking_chains(f, settings.exhaustiveness) for _, f in ok_forms]
+        docked = _dock(receptor, [f.ligand for _, f in ok_forms], settings, job.device, job.threads, chains)
         by_input: Dict[int, List[Tuple[PreparedForm, Any, str]]] = {}
         for (i, form), (res, err) in zip(ok_forms, docked):
             by_input.setdefault(i, []).append((form, res, err))
