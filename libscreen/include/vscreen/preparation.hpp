@@ -26,7 +26,8 @@ struct PreparationOptions {
 /// One input record: the molecule's text and its identity, kept through to the results.
 struct MoleculeInput {
     std::string text;                  ///< the SMILES, InChI, MDL molblock or MOL2 block
-    std::string format = "smiles";     ///< "smiles", "inchi", "molblock" (2D or 3D; 3D is kept) or "mol2"
+    std::string format = "smiles";     ///< "smiles", "inchi", "molblock" (2D or 3D) or "mol2"; every input is
+                                       ///< embedded anew (to dock a 3D pose as it is, read it with read_ligand_records)
     std::string id;                    ///< e.g. "DB01232"; may be empty
     std::string name;                  ///< e.g. "Saquinavir"; may be empty
     std::string source;                ///< where it came from, e.g. "drugs.csv:12"

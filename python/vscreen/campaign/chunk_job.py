@@ -123,7 +123,7 @@ def run_chunk_job(job: ChunkJob) -> ChunkOutput:
         settings = _vscreen.DockingSettings(center=target.center, size=target.size, **job.docking)
         receptor = load_receptor(target.receptor) if ok_forms else None
         # The ring shapes of a stereoisomer share its exhaustiveness chains (docking_chains).
-        chains = [_vscreen.docking_chains(f, settings.exhaustiveness) for _, f in ok_forms]
+        chains = [f.docking_chains(settings.exhaustiveness) for _, f in ok_forms]
         docked = _dock(receptor, [f.ligand for _, f in ok_forms], settings, job.device, job.threads, chains)
         by_input: Dict[int, List[Tuple[PreparedForm, Any, str]]] = {}
         for (i, form), (res, err) in zip(ok_forms, docked):

@@ -22,6 +22,11 @@ class PreparedForm:
     smiles: str
     inchikey: str
     ligand: Optional[Any]  # vscreen.Ligand when ok
+    ring_forms: int = 1    # forms of this stereoisomer that differ only in ring shape; they share docking chains
+
+    def docking_chains(self, exhaustiveness: int) -> int:
+        """Monte Carlo chains for this form: its stereoisomer's ring shapes share ``exhaustiveness``."""
+        return _vscreen.docking_chains(self.ring_forms, exhaustiveness)
 
 
 def preparation_options(options: Dict[str, Any], threads: int = 0):
@@ -44,5 +49,5 @@ def prepare_molecules(records: Sequence[MoleculeRecord], options: Dict[str, Any]
     opts = preparation_options(options, threads)
     inputs = [_vscreen.MoleculeInput(r.text, format=r.format, id=r.id, name=r.name, source=r.source)
               for r in records]
-    return [PreparedForm(p.input_index, p.variant, p.ok, p.error, p.smiles, p.inchikey, p.ligand if p.ok else None)
-            for p in _vscreen.prepare_ligands(inputs, opts)]
+    return [PreparedForm(p.input_index, p.variant, p.ok, p.error, p.smiles, p.inchikey, p.ligand if p.ok else None,
+                         p.ring_forms) for p in _vscreen.prepare_ligands(inputs, opts)]
