@@ -27,6 +27,8 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=0, help="worker threads (0 = all cores)")
     ap.add_argument("--limit", type=int, default=0, help="first N molecules only")
     ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--ring-conformers", type=int, default=vscreen.PreparationOptions().ring_conformers,
+                    help="ring shapes per stereoisomer (default: vscreen's)")
     ap.add_argument("--failures", default="build/prepare_failures.csv", help="where to write the failures table")
     args = ap.parse_args(argv)
 
@@ -38,13 +40,14 @@ def main(argv=None) -> int:
     inputs = [vscreen.MoleculeInput(r["smiles"], "smiles", id=r["drugbank_id"], name=r["name"],
                                     source=f"{os.path.basename(path)}:{i + 2}") for i, r in enumerate(rows)]
     threads = args.threads or os.cpu_count() or 1
-    opts = vscreen.PreparationOptions(threads=threads)
-    ok_inputs, forms, failures = set(), 0, []
+    opts = vscreen.PreparationOptions(threads=threads, ring_conformers=args.ring_conformers)
+    ok_inputs, forms, failures, isomers = set(), 0, [], set()
     t0, c0 = time.perf_counter(), time.process_time()
     for b in range(0, len(inputs), args.batch):
         for p in vscreen.prepare_ligands(inputs[b: b + args.batch], opts):
             if p.ok:
                 ok_inputs.add(b + p.input_index)
+                isomers.add((b + p.input_index, p.smiles))
                 forms += 1
             else:
                 failures.append((p.id, p.name, p.source, p.error))
@@ -52,7 +55,8 @@ def main(argv=None) -> int:
         print(f"  {done}/{len(inputs)} molecules, {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     n = len(inputs)
-    print(f"molecules: {n}   prepared: {len(ok_inputs)} ({100.0 * len(ok_inputs) / n:.2f} %)   forms: {forms}   "
+    print(f"molecules: {n}   prepared: {len(ok_inputs)} ({100.0 * len(ok_inputs) / n:.2f} %)   forms: {forms} "
+          f"({len(isomers)} stereoisomers; ring_conformers {args.ring_conformers})   "
           f"failed: {len(failures)}")
     print(f"wall time: {wall:.1f} s on {threads} threads   throughput: {n / wall:.2f} molecules/s, "
           f"{n / wall / threads:.2f} molecules/s per core")
