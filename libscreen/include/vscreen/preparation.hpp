@@ -16,8 +16,9 @@ struct PreparationOptions {
     bool canonical_tautomer = true;    ///< replace by RDKit's canonical tautomer
     bool protonate = true;             ///< set charge states for pH 7.4 by rules (acids, amines, amidines, tetrazoles)
     int max_stereoisomers = 4;         ///< cap on the forms made from unspecified stereocentres / double bonds (>= 1)
-    int ring_conformers = 4;           ///< forms per stereoisomer with distinct non-aromatic ring shapes (>= 1);
-                                       ///< they share the input's docking chains (docking_chains)
+    int ring_conformers = 1;           ///< forms per stereoisomer with distinct non-aromatic ring shapes (>= 1);
+                                       ///< they share the input's docking chains (docking_chains); more than 1
+                                       ///< costs 4 x ring_conformers embeddings and clean-ups per stereoisomer
     int max_heavy_atoms = 150;         ///< larger molecules fail with a reason ("too large")
     std::uint64_t seed = 42;           ///< embedding and enumeration seed (same seed, same output)
     int threads = 0;                   ///< worker threads; 0 = all hardware threads
