@@ -2,8 +2,8 @@
 #include "vscreen/docking.hpp"
 
 #include <algorithm>
-#include <set>
 #include <cmath>
+#include <set>
 
 #include "vscreen/detail/parallel.hpp"
 #include "vscreen/error.hpp"

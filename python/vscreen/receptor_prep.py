@@ -334,11 +334,11 @@ def _protonate(step: _Step, model: _Model, ph: float, openmm, app, unit, changes
 @contextlib.contextmanager
 def _deterministic_platform(openmm):
     """The platform for OpenMM's minimisations during preparation (PDBFixer's missing atoms, Modeller's
-    hydrogens): the CPU platform on one thread (with several, its sums change order, and the new atoms move from
-    run to run: by about 0.005 A for hydrogens, by up to an angstrom for rebuilt side chains, which changed docking
-    results), else Reference. Neither PDBFixer nor addHydrogens takes platform properties, and PDBFixer takes no
-    platform, so while the block runs the CPU platform's default thread count is 1 and OPENMM_DEFAULT_PLATFORM
-    names it (a GPU platform would otherwise be preferred, and differ from machine to machine)."""
+    hydrogens): the CPU platform on one thread (with several, its sums change order and the new hydrogens move by
+    about 0.005 A from run to run), else Reference. Neither PDBFixer nor addHydrogens takes platform properties,
+    and PDBFixer takes no platform, so while the block runs the CPU platform's default thread count is 1 and
+    OPENMM_DEFAULT_PLATFORM names it (a GPU platform would otherwise be preferred where one exists). The large
+    run-to-run differences of rebuilt side chains came from PDBFixer's seed, not from this (see the caller)."""
     try:
         platform = openmm.Platform.getPlatformByName("CPU")
     except Exception:  # no CPU plugin (python3-simtk without libopenmm-plugins)
