@@ -262,6 +262,15 @@ def dock_vscreen(smiles, name, receptor, box, args, d):
     return row
 
 
+def vina_command(args, receptor_pdbqt, ligand, out, box):
+    """`vina` docking a ligand PDBQT in the box ((centre, size)) with the run's exhaustiveness, seed and cores."""
+    cmd = [args.vina, "--receptor", str(receptor_pdbqt), "--ligand", str(ligand), "--out", str(out),
+           "--exhaustiveness", str(args.exhaustiveness), "--seed", str(args.seed), "--cpu", str(args.cpu)]
+    for axis, c, s in zip("xyz", *box):
+        cmd += [f"--center_{axis}", f"{c:.3f}", f"--size_{axis}", f"{s:.3f}"]
+    return cmd
+
+
 def dock_vina(smiles, receptor_pdbqt, box, args, d):
     row = {}
     lig, out, sdf = d / "vina_ligand.pdbqt", d / "vina_out.pdbqt", d / "vina_out.sdf"
@@ -272,10 +281,7 @@ def dock_vina(smiles, receptor_pdbqt, box, args, d):
     if rc != 0 or not lig.exists() or lig.stat().st_size == 0:
         row["vina_error"] = f"obabel failed (see {d / 'obabel.log'})"
         return row
-    vcmd = [args.vina, "--receptor", str(receptor_pdbqt), "--ligand", str(lig), "--out", str(out),
-            "--exhaustiveness", str(args.exhaustiveness), "--seed", str(args.seed), "--cpu", str(args.cpu)]
-    for axis, c, s in zip("xyz", *box):
-        vcmd += [f"--center_{axis}", f"{c:.3f}", f"--size_{axis}", f"{s:.3f}"]
+    vcmd = vina_command(args, receptor_pdbqt, lig, out, box)
     c0 = cpu_s(resource.RUSAGE_CHILDREN)
     row["vina_dock_s"], rc = run_timed(vcmd, d / "vina.log")
     row["vina_dock_cpu_s"] = cpu_s(resource.RUSAGE_CHILDREN) - c0

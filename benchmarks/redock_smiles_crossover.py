@@ -31,18 +31,7 @@ import vscreen
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from redock_benchmark import first_affinity, run_timed  # noqa: E402
-from redock_smiles_benchmark import pose_rmsd, read_crystal  # noqa: E402
-
-
-def box_args(box, prefix):
-    """Box as `vscreen dock` (prefix "--") or `vina` (prefix "vina") arguments."""
-    centre, size = box
-    if prefix == "vina":
-        out = []
-        for axis, c, s in zip("xyz", centre, size):
-            out += [f"--center_{axis}", f"{c:.3f}", f"--size_{axis}", f"{s:.3f}"]
-        return out
-    return ["--center", *(f"{c:.3f}" for c in centre), "--size", *(f"{s:.3f}" for s in size)]
+from redock_smiles_benchmark import pose_rmsd, read_crystal, vina_command  # noqa: E402
 
 
 def to_sdf(obabel, pdbqt, sdf):
@@ -59,14 +48,12 @@ def vscreen_forms(smiles, args):
     return [f for f in forms if f.ok]
 
 
-def cross(row, args, settings):
+def cross(row, args):
     run = args.run / row["name"]
     d = args.out / row["name"]
     d.mkdir(parents=True, exist_ok=True)
     crystal = read_crystal(run / "crystal_ligand.sdf")
     receptor = run / "receptor.pdbqt"
-    common = ["--exhaustiveness", str(settings["exhaustiveness"]), "--seed", str(settings["seed"]),
-              "--cpu", str(args.cpu)]
     mine = args.vscreen_rows.get(row["name"], {})
     out = dict(name=row["name"], set=row["set"], vs_rmsd=mine.get("vs_rmsd"), vina_rmsd=row.get("vina_rmsd"),
                vs_affinity=mine.get("vs_affinity"), vina_affinity=row.get("vina_affinity"))
@@ -74,8 +61,11 @@ def cross(row, args, settings):
     obabel_form = run / "vina_ligand.pdbqt"
     if obabel_form.exists() and obabel_form.stat().st_size:
         pose = d / "vscreen_on_obabel.pdbqt"
+        centre, size = row["box"]
         cmd = [args.vscreen, "dock", "--receptor", str(receptor), "--ligand", str(obabel_form),
-               *box_args(row["box"], "--"), *common, "--device", "cpu", "--out", str(pose)]
+               "--center", *(f"{c:.3f}" for c in centre), "--size", *(f"{v:.3f}" for v in size),
+               "--exhaustiveness", str(args.exhaustiveness), "--seed", str(args.seed), "--cpu", str(args.cpu),
+               "--device", "cpu", "--out", str(pose)]
         out["vs_on_obabel_s"], rc = run_timed(cmd, d / "vscreen_on_obabel.log")
         if rc == 0:
             out["vs_on_obabel_affinity"] = first_affinity(pose)
@@ -89,9 +79,7 @@ def cross(row, args, settings):
     for i, form in enumerate(vscreen_forms(row["smiles"], args)):
         lig, pose = d / f"vscreen_form{i}.pdbqt", d / f"vina_on_vscreen{i}.pdbqt"
         lig.write_text(vscreen.ligand_to_pdbqt(form.ligand))
-        cmd = [args.vina, "--receptor", str(receptor), "--ligand", str(lig), "--out", str(pose),
-               *box_args(row["box"], "vina"), *common]
-        t, rc = run_timed(cmd, d / f"vina_on_vscreen{i}.log")
+        t, rc = run_timed(vina_command(args, receptor, lig, pose, row["box"]), d / f"vina_on_vscreen{i}.log")
         out["vina_on_vs_s"] = out.get("vina_on_vs_s", 0.0) + t
         if rc == 0 and (best is None or first_affinity(pose) < best[0]):
             best = (first_affinity(pose), pose)
@@ -145,7 +133,7 @@ def main():
     if mine["settings"] != settings:
         raise SystemExit(f"--vscreen-run has other settings ({mine['settings']}) than --run ({settings})")
     args.vscreen_rows = {r["name"]: r for r in mine["rows"]}
-    args.seed = settings["seed"]
+    args.seed, args.exhaustiveness = settings["seed"], settings["exhaustiveness"]
     sets, only = args.sets.split(","), set(filter(None, args.only.split(",")))
     todo = [r for r in saved["rows"] if r["set"] in sets and (not only or r["name"] in only)]
     args.out.mkdir(parents=True, exist_ok=True)
@@ -156,7 +144,7 @@ def main():
         if row["name"] in done:
             continue
         t0 = time.perf_counter()
-        r = cross(row, args, settings)
+        r = cross(row, args)
         r["wall_s"] = time.perf_counter() - t0
         rows.append(r)
         print(json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()}), flush=True)
