@@ -97,17 +97,12 @@ void add_preparation(py::module_& m) {
         "Prepares molecules (SMILES, InChI, molblock, MOL2) for docking on all cores: largest fragment, neutralised,\n"
         "canonical tautomer, charge states for pH 7.4, unspecified stereo enumerated, ETKDGv3 + MMFF94 3D.\n"
         "Every input yields one entry with ok=False and the reason, or one entry per prepared form.");
-    m.def("docking_chains", &docking_chains, py::arg("form"), py::arg("exhaustiveness"),
+    m.def("docking_chains", py::overload_cast<const PreparedLigand&, int>(&docking_chains), py::arg("form"),
+          py::arg("exhaustiveness"),
           "Monte Carlo chains for one form when the ring shapes of a stereoisomer share the exhaustiveness chains\n"
           "of a docking: ceil(exhaustiveness / form.ring_forms), at least 1 (for dock(..., chains=)).");
-    m.def(
-        "docking_chains",
-        [](int ring_forms, int exhaustiveness) {
-            PreparedLigand form;
-            form.ring_forms = ring_forms;
-            return docking_chains(form, exhaustiveness);
-        },
-        py::arg("ring_forms"), py::arg("exhaustiveness"), "The same from a form's ring_forms count.");
+    m.def("docking_chains", py::overload_cast<int, int>(&docking_chains), py::arg("ring_forms"),
+          py::arg("exhaustiveness"), "The same from a form's ring_forms count.");
     m.def("inchikey", [](const std::string& text, const std::string& format) {
         return inchikey(MoleculeInput{text, format, "", "", ""});
     }, py::arg("text"), py::arg("format") = "smiles",

@@ -53,10 +53,13 @@ struct PreparedLigand {
 std::vector<PreparedLigand> prepare_ligands(const std::vector<MoleculeInput>& inputs,
                                             const PreparationOptions& options = {});
 
-/// Monte Carlo chains for one form when the ring shapes of a stereoisomer share the `exhaustiveness` chains of
-/// one docking: ceil(exhaustiveness / ring_forms), at least 1; give them to dock(..., chains). Rings are rigid in
-/// the search, so several ring shapes widen it; sharing the chains keeps its cost that of one shape.
-int docking_chains(const PreparedLigand& form, int exhaustiveness);
+/// Monte Carlo chains for one of `ring_forms` ring shapes of a stereoisomer when they share the `exhaustiveness`
+/// chains of one docking: ceil(exhaustiveness / ring_forms), at least 1; give them to dock(..., chains). Rings are
+/// rigid in the search, so several ring shapes widen it; sharing the chains keeps its cost that of one shape.
+int docking_chains(int ring_forms, int exhaustiveness);
+inline int docking_chains(const PreparedLigand& form, int exhaustiveness) {
+    return docking_chains(form.ring_forms, exhaustiveness);
+}
 
 /// Whether this build reads InChI and writes InChIKeys (the IUPAC InChI library was found at build time).
 bool has_inchi_support();

@@ -106,9 +106,9 @@ std::vector<PreparedLigand> prepare_one(const MoleculeInput& in, size_t index, c
 
 }  // namespace
 
-int docking_chains(const PreparedLigand& form, int exhaustiveness) {
+int docking_chains(int ring_forms, int exhaustiveness) {
     if (exhaustiveness < 1) fail("exhaustiveness must be at least 1, got ", exhaustiveness);
-    const int shapes = std::max(1, form.ring_forms);
+    const int shapes = std::max(1, ring_forms);
     return std::max(1, (exhaustiveness + shapes - 1) / shapes);
 }
 
