@@ -5,14 +5,22 @@ For every complex the crystal ligand is prepared once by vscreen (types, torsion
 conformer (random torsions, orientation; root at the box centre), and written as PDBQT; both programs dock
 that same file into the same receptor PDBQT, in the same box, with the same exhaustiveness, seed and cores.
 Success = top-1 pose within 2 A heavy-atom RMSD of the crystal pose, symmetry-aware (RDKit CalcRMS, no
-re-alignment). Prints a table, the success rates, the wall times and their ratio; writes results.json.
+re-alignment); "among the modes" = any output mode within 2 A. Per complex it also records the CPU time of each
+program (user + system of the child process), vscreen's energy evaluations (REMARK VSCREEN SEARCH EVALUATIONS),
+and the crystal pose optimised locally on vscreen's landscape (vscreen.optimize_poses): when vscreen's top pose
+misses and scores worse than the optimised crystal pose, the miss is a search failure (the search did not find a
+better-scoring pose that exists); when it scores better, a scoring failure. Prints a table, the success counts with
+95 % Wilson intervals, the times and their ratio; writes results.json (rows are kept per complex in rows.jsonl, so
+--resume goes on where a killed run stopped).
 
     .venv/bin/python benchmarks/redock_benchmark.py --data ../shared/data [--exhaustiveness 8] [--cpu 2]
-        [--seed 1] [--search-scale 1.0] [--sets vina_examples,diffdock[,posebusters]] [--only 1iep,6moa] [--skip-vina]
+        [--seed 1] [--search-scale 1.0] [--sets vina_examples,diffdock,posebusters,astex | all] [--only 1iep,6moa]
+        [--skip-vina] [--resume]
 """
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -68,7 +76,16 @@ def posebusters(data):
     return out
 
 
-SETS = {"vina_examples": vina_examples, "diffdock": diffdock, "posebusters": posebusters}
+def astex(data):
+    """The Astex Diverse Set folders: whole deposited proteins (heavy atoms; cofactors and buffer molecules as
+    deposited), prepared by vscreen.prepare_receptor with its defaults (hydrogens at pH 7.4, metal ions kept,
+    other hetero groups removed)."""
+    root = data / "redocking/astex_diverse"
+    return [dict(name=d.name, raw_receptor=d / "protein.pdb", ligand=d / "ligand.sdf")
+            for d in sorted(p for p in root.iterdir() if (p / "protein.pdb").exists() and (p / "ligand.sdf").exists())]
+
+
+SETS = {"vina_examples": vina_examples, "diffdock": diffdock, "posebusters": posebusters, "astex": astex}
 
 
 METALS = {"ZN", "MG", "MN", "CA", "FE", "CU", "CO", "NI", "NA", "K"}
@@ -92,6 +109,11 @@ def prepared_receptor(c, d):
     if "receptor" in c:
         return Path(c["receptor"])
     receptor = d / "receptor.pdbqt"
+    if receptor.exists() and receptor.stat().st_size > 0:
+        return receptor
+    if "raw_receptor" in c:
+        vscreen.prepare_receptor(c["raw_receptor"], receptor)
+        return receptor
     receptor.write_text(vscreen.prepare_receptor_pdbqt(str(protein_only_pdb(c["receptor_pdb"], d / "protein.pdb"))))
     return receptor
 
@@ -102,15 +124,46 @@ def box_of(ligand, size):
     return [float(c) for c in centre], list(size)
 
 
-def first_model_coords(pdbqt_path):
-    coords = []
+def model_coords(pdbqt_path):
+    """Atom coordinates of every MODEL of a PDBQT output, in file order."""
+    models, coords = [], []
     with open(pdbqt_path) as f:
         for line in f:
             if line.startswith(("ATOM", "HETATM")):
                 coords.append((float(line[30:38]), float(line[38:46]), float(line[46:54])))
             elif line.startswith("ENDMDL"):
-                break
-    return np.array(coords)
+                models.append(np.array(coords))
+                coords = []
+    if coords:
+        models.append(np.array(coords))
+    return models
+
+
+def search_evaluations(pdbqt_path):
+    with open(pdbqt_path) as f:
+        for line in f:
+            if line.startswith("REMARK VSCREEN SEARCH EVALUATIONS:"):
+                return int(line.split(":")[1])
+    return None
+
+
+def wilson(k, n, z=1.96):
+    """95 % Wilson score interval of a binomial proportion k/n."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = k / n
+    d = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return (max(0.0, c - h), min(1.0, c + h))
+
+
+def crystal_optimized(receptor_path, crystal, centre, size):
+    """vscreen's affinity of the crystal pose after local optimisation, and how far the optimisation moved it."""
+    receptor = vscreen.read_receptor_pdbqt_file(str(receptor_path))
+    settings = vscreen.DockingSettings(center=centre, size=size)
+    mode = vscreen.optimize_poses(receptor, [crystal], settings, threads=1)[0].modes[0]
+    return mode.affinity, symmetric_rmsd(crystal, mode.coords)
 
 
 def first_affinity(pdbqt_path):
@@ -134,10 +187,24 @@ def symmetric_rmsd(ligand, docked_coords):
 
 
 def run_timed(cmd, log_path):
+    """Runs cmd; returns wall seconds, CPU seconds (user + system of the child) and the exit status."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     with open(log_path, "w") as log:
         proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT)
-    return time.perf_counter() - t0, proc.returncode
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, proc.returncode
+
+
+def score_outcome(row, program):
+    """top-1 / modes success and, for vscreen's misses, search or scoring failure."""
+    rmsds = row.get(f"{program}_mode_rmsds")
+    if not rmsds:
+        return
+    row[f"{program}_rmsd"] = rmsds[0]
+    row[f"{program}_modes_hit"] = min(rmsds) < 2.0
 
 
 def main():
@@ -154,18 +221,31 @@ def main():
     ap.add_argument("--vina", default=shutil.which("vina") or "vina")
     ap.add_argument("--skip-vina", action="store_true")
     ap.add_argument("--work", type=Path, default=Path("benchmarks/results/redock"))
+    ap.add_argument("--resume", action="store_true", help="keep the rows of rows.jsonl and dock only the others")
     args = ap.parse_args()
 
     complexes = []
-    for s in args.sets.split(","):
+    for s in (SETS if args.sets == "all" else args.sets.split(",")):
         complexes += SETS[s](args.data)
     if args.only:
         keep = set(args.only.split(","))
         complexes = [c for c in complexes if c["name"] in keep]
     args.work.mkdir(parents=True, exist_ok=True)
 
+    rows_path = args.work / "rows.jsonl"
+    done = {}
+    if args.resume and rows_path.exists():
+        for line in rows_path.read_text().splitlines():
+            if line.strip():
+                r = json.loads(line)
+                done[r["name"]] = r
+    elif rows_path.exists():
+        rows_path.unlink()
     rows = []
     for c in complexes:
+        if c["name"] in done:
+            rows.append(done[c["name"]])
+            continue
         d = args.work / c["name"]
         d.mkdir(exist_ok=True)
         try:
@@ -185,39 +265,64 @@ def main():
         out = d / "vscreen_out.pdbqt"
         cmd = [args.vscreen, "dock", "--receptor", str(receptor), "--ligand", str(ligand), *box, *common,
                "--search-scale", str(args.search_scale), "--device", "cpu", "--out", str(out)]
-        row["vscreen_time"], rc = run_timed(cmd, d / "vscreen.log")
+        row["vscreen_time"], row["vscreen_cpu"], rc = run_timed(cmd, d / "vscreen.log")
         if rc == 0:
-            row["vscreen_rmsd"] = symmetric_rmsd(crystal, first_model_coords(out))
+            row["vscreen_mode_rmsds"] = [symmetric_rmsd(crystal, m) for m in model_coords(out)]
             row["vscreen_affinity"] = first_affinity(out)
+            row["vscreen_evaluations"] = search_evaluations(out)
+            score_outcome(row, "vscreen")
+        row["crystal_opt_affinity"], row["crystal_opt_shift"] = crystal_optimized(receptor, crystal, centre, size)
+        if "vscreen_rmsd" in row and row["vscreen_rmsd"] >= 2.0:
+            row["vscreen_miss"] = "search" if row["crystal_opt_affinity"] < row["vscreen_affinity"] else "scoring"
         if not args.skip_vina:
             vout = d / "vina_out.pdbqt"
             vcmd = [args.vina, "--receptor", str(receptor), "--ligand", str(ligand), "--out", str(vout),
                     "--exhaustiveness", str(args.exhaustiveness), "--seed", str(args.seed), "--cpu", str(args.cpu)]
             for axis, cval, sval in zip("xyz", centre, size):
                 vcmd += [f"--center_{axis}", str(cval), f"--size_{axis}", str(sval)]
-            row["vina_time"], rc = run_timed(vcmd, d / "vina.log")
+            row["vina_time"], row["vina_cpu"], rc = run_timed(vcmd, d / "vina.log")
             if rc == 0:
-                row["vina_rmsd"] = symmetric_rmsd(crystal, first_model_coords(vout))
+                row["vina_mode_rmsds"] = [symmetric_rmsd(crystal, m) for m in model_coords(vout)]
                 row["vina_affinity"] = first_affinity(vout)
+                score_outcome(row, "vina")
         rows.append(row)
+        with open(rows_path, "a") as f:
+            f.write(json.dumps(row) + "\n")
         print(json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in row.items()}), flush=True)
 
     def rate(key):
         ok = [r for r in rows if key in r]
         return sum(r[key] < 2.0 for r in ok), len(ok)
 
-    print(f"\n{'complex':10s} {'heavy':>5s} {'tors':>4s} {'vscreen RMSD':>12s} {'time':>7s} {'Vina RMSD':>10s} {'time':>7s}")
+    def counted(program):
+        k, n = rate(f"{program}_rmsd")
+        m = sum(bool(r.get(f"{program}_modes_hit")) for r in rows)
+        lo, hi = wilson(k, n)
+        cpu = sum(r.get(f"{program}_cpu", 0) for r in rows)
+        return {f"{program}_success": f"{k}/{n}", f"{program}_success_95ci": [round(lo, 3), round(hi, 3)],
+                f"{program}_modes_success": f"{m}/{n}", f"{program}_cpu_s": round(cpu, 1)}
+
+    print(f"\n{'complex':16s} {'heavy':>5s} {'tors':>4s} {'vscreen RMSD':>12s} {'affinity':>8s} {'xtal opt':>8s} "
+          f"{'miss':>7s} {'evals':>9s} {'cpu s':>7s} {'Vina RMSD':>10s} {'cpu s':>7s}")
+    nan = float("nan")
     for r in rows:
-        print(f"{r['name']:10s} {r['heavy_atoms']:5d} {r['torsions']:4d} {r.get('vscreen_rmsd', float('nan')):12.2f} "
-              f"{r['vscreen_time']:7.1f} {r.get('vina_rmsd', float('nan')):10.2f} {r.get('vina_time', float('nan')):7.1f}")
-    s_ok, s_n = rate("vscreen_rmsd")
+        print(f"{r['name']:16s} {r['heavy_atoms']:5d} {r['torsions']:4d} {r.get('vscreen_rmsd', nan):12.2f} "
+              f"{r.get('vscreen_affinity') or nan:8.2f} {r.get('crystal_opt_affinity', nan):8.2f} "
+              f"{r.get('vscreen_miss', ''):>7s} {r.get('vscreen_evaluations') or 0:9d} {r.get('vscreen_cpu', nan):7.1f} "
+              f"{r.get('vina_rmsd', nan):10.2f} {r.get('vina_cpu', nan):7.1f}")
     t_s = sum(r["vscreen_time"] for r in rows)
     summary = dict(complexes=len(rows), exhaustiveness=args.exhaustiveness, cpu=args.cpu, seed=args.seed,
-                   search_scale=args.search_scale, vscreen_success=f"{s_ok}/{s_n}", vscreen_time_s=round(t_s, 1))
-    if not args.skip_vina:
-        v_ok, v_n = rate("vina_rmsd")
+                   search_scale=args.search_scale, **counted("vscreen"), vscreen_time_s=round(t_s, 1))
+    evals = [r["vscreen_evaluations"] for r in rows if r.get("vscreen_evaluations")]
+    if evals:
+        summary["vscreen_evaluations_median"] = int(np.median(evals))
+    summary["vscreen_search_failures"] = sum(r.get("vscreen_miss") == "search" for r in rows)
+    summary["vscreen_scoring_failures"] = sum(r.get("vscreen_miss") == "scoring" for r in rows)
+    if not args.skip_vina and any("vina_time" in r for r in rows):
         t_v = sum(r.get("vina_time", 0) for r in rows)
-        summary.update(vina_success=f"{v_ok}/{v_n}", vina_time_s=round(t_v, 1), time_ratio=round(t_s / t_v, 3))
+        summary.update(**counted("vina"), vina_time_s=round(t_v, 1), time_ratio=round(t_s / t_v, 3))
+        if summary["vina_cpu_s"] > 0:
+            summary["cpu_ratio"] = round(summary["vscreen_cpu_s"] / summary["vina_cpu_s"], 3)
     print("\n" + json.dumps(summary))
     (args.work / "results.json").write_text(json.dumps(dict(summary=summary, rows=rows), indent=1))
 

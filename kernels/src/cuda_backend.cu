@@ -101,12 +101,12 @@ public:
     std::string name() const override { return "cuda:" + std::to_string(device_); }
     int speed_rank() const override { return 10; }
 
-    std::vector<std::vector<ChainPose>> search(const SearchBatch& batch) override {
+    std::vector<JobPoses> search(const SearchBatch& batch) override {
         if (!batch.table) fail<Error>("CudaBackend::search: no pair table");
         VSCREEN_CUDA_CHECK(cudaSetDevice(device_));
         const int chains = batch.chains;
         const long tasks = static_cast<long>(batch.jobs.size()) * chains;
-        std::vector<std::vector<ChainPose>> result(batch.jobs.size());
+        std::vector<JobPoses> result(batch.jobs.size());
         if (tasks == 0) return result;
 
         // Shared, read-only data.

@@ -22,8 +22,9 @@ std::vector<BackendFactory>& registry() {
 }
 }  // namespace
 
-void append_chain_poses(const LigandView& L, int capacity, float* buffer, std::vector<ChainPose>& out) {
+void append_chain_poses(const LigandView& L, int capacity, float* buffer, JobPoses& out) {
     const ChainPoses poses = make_chain_poses(L, capacity, buffer);
+    out.evaluations += static_cast<long>(*poses.evaluations);
     const int np = L.pose_size();
     for (int i = 0; i < *poses.count; ++i) {
         ChainPose p;
@@ -31,7 +32,7 @@ void append_chain_poses(const LigandView& L, int capacity, float* buffer, std::v
         p.inter = poses.inter[i];
         p.intra = poses.intra[i];
         p.pose.assign(poses.poses + i * np, poses.poses + (i + 1) * np);
-        out.push_back(std::move(p));
+        out.poses.push_back(std::move(p));
     }
 }
 

@@ -8,7 +8,7 @@ namespace vscreen {
 
 CpuBackend::CpuBackend(int threads) : threads_(detail::resolve_threads(threads)) {}
 
-std::vector<std::vector<ChainPose>> CpuBackend::search(const SearchBatch& batch) {
+std::vector<JobPoses> CpuBackend::search(const SearchBatch& batch) {
     if (!batch.table) fail<Error>("CpuBackend::search: no pair table");
     const long chains = batch.chains;
     const long tasks = static_cast<long>(batch.jobs.size()) * chains;
@@ -28,7 +28,7 @@ std::vector<std::vector<ChainPose>> CpuBackend::search(const SearchBatch& batch)
         run_chain(ctx, job.params, Rng::for_chain(batch.seed, job.seed_key, static_cast<std::uint64_t>(t % chains)), s,
                   poses);
     });
-    std::vector<std::vector<ChainPose>> result(batch.jobs.size());
+    std::vector<JobPoses> result(batch.jobs.size());
     for (long t = 0; t < tasks; ++t) {
         const SearchJob& job = batch.jobs[t / chains];
         append_chain_poses(job.model->view(), job.params.capacity, outputs[t].data(), result[t / chains]);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "vscreen/bfgs.hpp"
 #include "vscreen/detail/parallel.hpp"
 #include "vscreen/error.hpp"
 #include "vscreen/grid_maps.hpp"
@@ -12,6 +13,7 @@
 #include "vscreen/ligand_model.hpp"
 #include "vscreen/pair_table.hpp"
 #include "vscreen/scoring.hpp"
+#include "vscreen/workspace.hpp"
 
 namespace vscreen {
 
@@ -136,7 +138,7 @@ std::vector<DockingResult> dock(const Receptor& receptor, const std::vector<Liga
 
     // One search batch per chain count, on the same maps. A ligand's random streams depend on the seed, its
     // index in `ligands` and the chain number only, so its result does not depend on how the batches split.
-    std::vector<std::vector<ChainPose>> found(ligands.size());
+    std::vector<JobPoses> found(ligands.size());
     for (const int count : std::set<int>(chains.begin(), chains.end())) {
         SearchBatch batch;
         batch.grid = maps.view();
@@ -158,15 +160,70 @@ std::vector<DockingResult> dock(const Receptor& receptor, const std::vector<Liga
             batch.jobs.push_back(job);
             index.push_back(i);
         }
-        std::vector<std::vector<ChainPose>> part = backend.search(batch);
+        std::vector<JobPoses> part = backend.search(batch);
         for (size_t k = 0; k < index.size(); ++k) found[index[k]] = std::move(part[k]);
     }
 
     const ExactScorer scorer(receptor, sf);
     std::vector<DockingResult> results(ligands.size());
     detail::parallel_for(static_cast<long>(ligands.size()), s.threads, [&](long i, int) {
-        results[i] = finish_ligand(ligands[i], models[i], std::move(found[i]), scorer, s);
+        results[i] = finish_ligand(ligands[i], models[i], std::move(found[i].poses), scorer, s);
         results[i].backend = backend.name();
+        results[i].evaluations = found[i].evaluations;
+    });
+    return results;
+}
+
+std::vector<DockingResult> optimize_poses(const Receptor& receptor, const std::vector<Ligand>& ligands,
+                                          const DockingSettings& s) {
+    if (receptor.size() == 0) fail("receptor ", receptor.name, " has no atoms");
+    const ScoringFunction sf = ScoringFunction::make(s.scoring);
+    const PairTable table(sf);
+    std::vector<LigandModel> models;
+    models.reserve(ligands.size());
+    std::vector<bool> types(kXsCount, false);
+    const Vec3 lo = s.box.lower(), hi = s.box.upper();
+    for (const Ligand& lig : ligands) {
+        for (const auto& a : lig.atoms) {
+            if (a.xs != kXsNone) types[a.xs] = true;
+            if (a.element == 1) continue;
+            const Vec3 c = a.coords;
+            if (c.x < lo.x || c.y < lo.y || c.z < lo.z || c.x > hi.x || c.y > hi.y || c.z > hi.z)
+                fail("optimize_poses: ligand '", lig.name, "' has heavy atoms outside the box; the pose to optimise "
+                     "must lie in the grid maps' box");
+        }
+        models.emplace_back(lig);
+    }
+    const GridMaps maps(receptor, table, s.box, types, s.grid_spacing, s.threads);
+    const ExactScorer scorer(receptor, sf);
+    const GridView grid = maps.view();
+    const PairTableView table_view = table.view();
+    const MonteCarloParams caps;  // the refinement caps of a chain
+    std::vector<DockingResult> results(ligands.size());
+    detail::parallel_for(static_cast<long>(ligands.size()), s.threads, [&](long i, int) {
+        const LigandView L = models[i].view();
+        std::vector<float> buffer(chain_scratch_floats(L));
+        ChainScratch scratch = make_chain_scratch(L, buffer.data());
+        long evaluations = 0;
+        EnergyContext ctx{L, grid, table_view, scratch.coords, scratch.atom_grad, scratch.frames, &evaluations};
+        ChainPose p;
+        p.pose = models[i].reference_pose();
+        EnergyParts parts;
+        float e = 1e30f;
+        for (int round = 0; round < 50; ++round) {
+            const float next = bfgs_minimize(ctx, p.pose.data(), caps.refine, vina_local_steps(L), scratch.bfgs, parts);
+            const bool converged = !(next < e - 1e-3f);
+            e = std::min(e, next);
+            if (converged) break;
+        }
+        p.energy = e;
+        p.inter = parts.inter;
+        p.intra = parts.intra;
+        DockingSettings one = s;
+        one.num_modes = 1;
+        results[i] = finish_ligand(ligands[i], models[i], {p}, scorer, one);
+        results[i].backend = "cpu";
+        results[i].evaluations = evaluations;
     });
     return results;
 }

@@ -322,6 +322,7 @@ void write_pdbqt_model(std::ostream& out, const Ligand& lig, const std::vector<V
     remark(out, "REMARK INTER:", r.inter);
     remark(out, "REMARK INTRA:", r.intra);
     remark(out, "REMARK UNBOUND:", r.unbound);
+    if (r.search_evaluations >= 0) out << "REMARK VSCREEN SEARCH EVALUATIONS: " << r.search_evaluations << '\n';
     write_lines(out, lig, coords);
     out << "ENDMDL\n";
 }

@@ -66,6 +66,7 @@ std::string pdbqt_modes(const Ligand& ligand, const DockingResult& r) {
         rem.inter = m.inter;
         rem.intra = m.intra;
         rem.unbound = r.unbound;
+        if (i == 0) rem.search_evaluations = r.evaluations;
         write_pdbqt_model(out, *lig, m.coords, static_cast<int>(i + 1), rem);
     }
     return out.str();
@@ -88,7 +89,7 @@ std::string sdf_modes(const Ligand& ligand, const DockingResult& r) {
             {"vscreen_mode", std::to_string(i + 1)},   {"vscreen_affinity", fmt3(m.affinity)},
             {"vscreen_inter", fmt3(m.inter)},          {"vscreen_intra", fmt3(m.intra)},
             {"vscreen_unbound", fmt3(r.unbound)},      {"vscreen_rmsd_lb", fmt3(m.rmsd_lb)},
-            {"vscreen_rmsd_ub", fmt3(m.rmsd_ub)}};
+            {"vscreen_rmsd_ub", fmt3(m.rmsd_ub)},      {"vscreen_evaluations", std::to_string(r.evaluations)}};
         write_sdf_pose(out, ligand, m.coords, riders, props);
     }
     return out.str();
@@ -182,6 +183,8 @@ void add_docking(py::module_& m) {
             "Docked modes, best first.")
         .def_readonly("unbound", &DockingResult::unbound, "Intramolecular energy of the best mode (Vina's UNBOUND).")
         .def_readonly("backend", &DockingResult::backend, "Back-end that ran the search.")
+        .def_readonly("evaluations", &DockingResult::evaluations,
+                      "Energy evaluations the search made for this ligand, all chains together (its cost).")
         .def("__len__", [](const DockingResult& r) { return r.modes.size(); })
         .def("__repr__", [](const DockingResult& r) {
             return "<vscreen.DockingResult '" + r.name + "' " + std::to_string(r.modes.size()) + " modes" +
@@ -218,6 +221,19 @@ void add_docking(py::module_& m) {
         "device: 'auto' (fastest available), 'cpu', 'cuda' or 'cuda:N'. threads: CPU threads (0 = all).\n"
         "chains: Monte Carlo chains per ligand (default: settings.exhaustiveness for each), e.g. docking_chains()\n"
         "of prepared forms so that the ring shapes of a molecule share its chains.");
+
+    m.def(
+        "optimize_poses",
+        [](const Receptor& receptor, const std::vector<Ligand>& ligands, DockingSettings settings, int threads) {
+            if (threads < 0) fail("threads must be non-negative, got ", threads);
+            if (threads > 0) settings.threads = threads;
+            py::gil_scoped_release release;
+            return optimize_poses(receptor, ligands, settings);
+        },
+        py::arg("receptor"), py::arg("ligands"), py::arg("settings"), py::arg("threads") = 0,
+        "Local optimisation of each ligand from its given pose (Vina's --local_only): BFGS with the refinement caps\n"
+        "on the grid maps of settings' box until converged; one DockingResult with one mode per ligand. The\n"
+        "ligand must lie in the box. Scores a crystal pose on the docking landscape (search vs scoring failures).");
 
     m.def(
         "write_pdbqt_modes",

@@ -27,6 +27,7 @@ from ._vscreen import (
     has_cuda,
     has_rdkit,
     ligand_to_pdbqt,
+    optimize_poses,
     prepare_receptor_pdbqt,
     randomized_conformer,
     read_ligand_file,
@@ -109,7 +110,7 @@ def autobox(ligand: Union[Ligand, PathLike], padding: float = 4.0) -> Tuple[Tupl
 __all__ = [
     "CapacityError", "DeviceError", "DockedMode", "DockingResult", "DockingSettings", "InputError", "Ligand",
     "LigandRecord", "PoseScore", "Receptor", "VscreenError", "__version__", "autobox", "available_backends", "cuda_device_count",
-    "dock", "has_cuda", "has_rdkit", "ligand_files", "ligand_to_pdbqt", "prepare_receptor_pdbqt", "randomized_conformer", "read_ligand_file", "read_ligand_pdbqt", "read_ligand_pdbqt_file",
+    "dock", "has_cuda", "has_rdkit", "ligand_files", "ligand_to_pdbqt", "optimize_poses", "prepare_receptor_pdbqt", "randomized_conformer", "read_ligand_file", "read_ligand_pdbqt", "read_ligand_pdbqt_file",
     "read_ligand_records", "read_ligands", "read_receptor", "read_receptor_pdb_file", "read_receptor_pdbqt",
     "read_receptor_pdbqt_file", "score", "term_names", "write_pdbqt_modes", "write_sdf_modes", "LIGAND_EXTENSIONS",
     "MoleculeInput", "PreparationOptions", "PreparedLigand", "docking_chains", "has_inchi", "inchikey", "prepare_ligands",

@@ -13,6 +13,8 @@ import sys
 import time
 from typing import List, Optional, Sequence, TextIO
 
+import numpy as np
+
 import vscreen
 
 
@@ -47,17 +49,40 @@ def _score_text(name: str, s: vscreen.PoseScore) -> str:
     return "\n".join(lines)
 
 
+def _minimized(receptor: vscreen.Receptor, ligand: vscreen.Ligand, args: argparse.Namespace):
+    # vina --local_only: the pose optimised on grid maps of a box around it, then scored exactly.
+    center, size = vscreen.autobox(ligand, args.autobox_padding)
+    settings = vscreen.DockingSettings(center=center, size=size, scoring=args.scoring)
+    result = vscreen.optimize_poses(receptor, [ligand], settings)[0]
+    mode = result.modes[0]
+    heavy = np.asarray(ligand.elements) != 1
+    rmsd = float(np.sqrt(((mode.coords[heavy] - ligand.coords[heavy]) ** 2).sum(axis=1).mean()))
+    if args.out:
+        writer = vscreen.write_sdf_modes if args.out.lower().endswith(".sdf") else vscreen.write_pdbqt_modes
+        writer(args.out, ligand, result)
+    return np.array(mode.coords), rmsd, result.evaluations
+
+
 def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
+    if args.out and not args.minimize:
+        raise CliError("--out writes the optimised pose: it needs --minimize")
     receptor = _read_receptor(args.receptor)
     ligand = vscreen.read_ligand_file(args.ligand)
-    s = vscreen.score(receptor, ligand, scoring=args.scoring)
+    coords, extra = None, {}
+    if args.minimize:
+        coords, rmsd, evaluations = _minimized(receptor, ligand, args)
+        extra = {"minimized": True, "rmsd_to_input": round(rmsd, 4), "evaluations": evaluations}
+    s = vscreen.score(receptor, ligand, scoring=args.scoring, coords=coords)
     if args.json:
         doc = {"ligand": ligand.name, "affinity": round(s.affinity, 4), "inter": round(s.inter, 4),
                "intra": round(s.intra, 4), "terms": {k: round(v, 4) for k, v in s.terms.items()},
-               "num_rotors": s.num_rotors}
+               "num_rotors": s.num_rotors, **extra}
         print(json.dumps(doc, indent=2), file=out)
     else:
         print(_score_text(ligand.name, s), file=out)
+        if extra:
+            print(f"Optimised locally: heavy-atom RMSD to the input pose {extra['rmsd_to_input']:.3f} A, "
+                  f"{evaluations} energy evaluations", file=out)
     return 0
 
 
@@ -186,12 +211,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="{score,dock,screen,report,demo,prepare-receptor,prepare-ligands,refine}")
 
     s = sub.add_parser("score", help="score a ligand pose in place (as vina --score_only)",
-                       description="Score a ligand at its input coordinates, without a grid (vina --score_only).")
+                       description="Score a ligand at its input coordinates, without a grid (vina --score_only); with "
+                                   "--minimize, after a local optimisation (vina --local_only).")
     s.add_argument("--receptor", required=True,
                    help="receptor .pdbqt or .pdb with hydrogens; a raw .pdb/.cif is prepared first (prepare-receptor)")
     s.add_argument("--ligand", required=True, help="ligand .pdbqt/.sdf/.mol/.mol2 (first record)")
     s.add_argument("--scoring", choices=("vina", "vinardo"), default="vina")
     s.add_argument("--json", action="store_true", help="print JSON: ligand, affinity, inter, intra, terms, num_rotors")
+    s.add_argument("--minimize", action="store_true",
+                   help="optimise the pose locally first (as vina --local_only): BFGS on grid maps of a box around the "
+                        "ligand (heavy-atom extent + 2 x --autobox-padding), then score it")
+    s.add_argument("--autobox-padding", type=float, default=4.0, metavar="A", help="with --minimize (default 4)")
+    s.add_argument("--out", help="with --minimize: write the optimised pose (.pdbqt, or .sdf)")
     s.set_defaults(func=cmd_score)
 
     d = sub.add_parser(

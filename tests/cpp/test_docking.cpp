@@ -1,13 +1,16 @@
 // Docking: 1IEP redocking recovers the crystal pose; the same seed gives identical output on any thread count.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <sstream>
 
 #include "test_helpers.hpp"
 #include "vscreen/cpu_backend.hpp"
 #include "vscreen/docking.hpp"
 #include "vscreen/error.hpp"
+#include "vscreen/ligand_model.hpp"
 #include "vscreen/pdbqt.hpp"
+#include "vscreen/scoring.hpp"
 
 using namespace vscreen;
 
@@ -123,4 +126,50 @@ TEST(Docking, RejectsBadSettings) {
     s = imatinib_box();
     s.box.size = make_vec3(0, 10, 10);
     EXPECT_THROW(dock(r, {l}, s, cpu), InputError);
+}
+
+TEST(Docking, CountsTheEvaluationsOfEachLigandsSearch) {
+    const Receptor r = read_receptor_pdbqt_file(data_path("1iep_receptor.pdbqt"));
+    const Ligand l = read_ligand_pdbqt_file(data_path("1iep_ligand.pdbqt"));
+    DockingSettings s = imatinib_box();
+    s.search_scale = 0.03f;
+    s.exhaustiveness = 2;
+    s.seed = 3;
+    CpuBackend one(1), two(2);
+    const auto a = dock(r, {l}, s, one);
+    const long steps = std::lround(vina_global_steps(LigandModel(l).view()) * s.search_scale);
+    // Every Monte Carlo step minimises its mutant: at least one evaluation per step and chain, and the local
+    // optimiser makes tens of them per step.
+    EXPECT_GT(a[0].evaluations, 10 * steps * s.exhaustiveness);
+    EXPECT_EQ(dock(r, {l}, s, two)[0].evaluations, a[0].evaluations);  // deterministic, any thread count
+    s.exhaustiveness = 4;  // chains 0 and 1 are the same chains, two more are added
+    EXPECT_GT(dock(r, {l}, s, one)[0].evaluations, a[0].evaluations);
+}
+
+TEST(Docking, OptimizesTheCrystalPoseInPlace) {
+    const Receptor r = read_receptor_pdbqt_file(data_path("1iep_receptor.pdbqt"));
+    const Ligand l = read_ligand_pdbqt_file(data_path("1iep_ligand.pdbqt"));
+    const auto res = optimize_poses(r, {l}, imatinib_box());
+    ASSERT_EQ(res.size(), 1u);
+    ASSERT_EQ(res[0].modes.size(), 1u);
+    const DockedMode& m = res[0].modes[0];
+    // The crystal pose sits near a minimum: the optimiser relaxes it locally and lowers its energy.
+    EXPECT_LT(rmsd_heavy(l, reference_coords(l), m.coords), 1.0f);
+    const ExactScorer scorer(r, ScoringFunction::make(ScoringKind::Vina));
+    const std::vector<Vec3> input = reference_coords(l);
+    std::vector<unsigned char> xs;
+    for (const auto& a : l.atoms) xs.push_back(a.xs);
+    const double inter_before = scorer.inter(input.data(), xs.data(), static_cast<int>(xs.size()), nullptr);
+    EXPECT_LT(m.inter + m.intra, inter_before + intra_energy(LigandModel(l).view(), scorer.scoring(), input.data()));
+    EXPECT_LT(m.affinity, -12.0f);
+    EXPECT_GT(res[0].evaluations, 0);
+    // A pose outside the grid maps' box is refused with its name.
+    DockingSettings far = imatinib_box();
+    far.box.center = make_vec3(60, 60, 60);
+    try {
+        optimize_poses(r, {l}, far);
+        FAIL() << "expected an error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("outside the box"), std::string::npos) << e.what();
+    }
 }

@@ -93,3 +93,45 @@ def test_read_receptor_dispatches_on_extension(data_dir):
     receptor = vscreen.read_receptor(pdb)
     assert 0 < receptor.num_atoms < 321  # heavy atoms only are scored
     assert vscreen.read_receptor(data_dir / "1iep_receptor.pdbqt").num_atoms == 2229
+
+
+# vina --receptor 1iep_receptor.pdbqt --ligand 1iep_ligand.pdbqt --local_only --autobox (Vina 1.2.3)
+VINA_LOCAL_ONLY_AFFINITY = -13.241
+VINA_LOCAL_ONLY_INTER = -18.660
+
+
+def test_score_minimize_matches_vina_local_only(run_cli, data_dir, tmp_path):
+    out = tmp_path / "opt.pdbqt"
+    p = run_cli("score", "--receptor", data_dir / "1iep_receptor.pdbqt", "--ligand", data_dir / "1iep_ligand.pdbqt",
+                "--minimize", "--json", "--out", out)
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    assert doc["minimized"] is True
+    assert doc["affinity"] == pytest.approx(VINA_LOCAL_ONLY_AFFINITY, abs=0.1)
+    assert doc["inter"] == pytest.approx(VINA_LOCAL_ONLY_INTER, abs=0.1)
+    assert doc["affinity"] < VINA_AFFINITY  # lower than the pose as given
+    assert 0 < doc["rmsd_to_input"] < 1.0
+    assert doc["evaluations"] > 0
+    # The optimised pose is written and scores as reported.
+    receptor = vscreen.read_receptor_pdbqt_file(str(data_dir / "1iep_receptor.pdbqt"))
+    written = vscreen.score(receptor, vscreen.read_ligand_pdbqt_file(str(out)))
+    assert written.affinity == pytest.approx(doc["affinity"], abs=0.01)
+    assert "REMARK VSCREEN SEARCH EVALUATIONS: %d" % doc["evaluations"] in out.read_text()
+
+
+def test_score_out_needs_minimize(run_cli, data_dir, tmp_path):
+    p = run_cli("score", "--receptor", data_dir / "1iep_receptor.pdbqt", "--ligand", data_dir / "1iep_ligand.pdbqt",
+                "--out", tmp_path / "x.pdbqt")
+    assert p.returncode == 2
+    assert "--minimize" in p.stderr
+
+
+def test_dock_reports_its_evaluations(complex_1iep):
+    receptor, ligand = complex_1iep
+    settings = vscreen.DockingSettings(center=(15.19, 53.903, 16.917), size=(20, 20, 20), exhaustiveness=2,
+                                       search_scale=0.02, seed=1)
+    a = vscreen.dock(receptor, [ligand], settings, device="cpu")[0]
+    assert a.evaluations > 1000
+    assert vscreen.dock(receptor, [ligand], settings, device="cpu")[0].evaluations == a.evaluations
+    sdf = vscreen.write_sdf_modes(None, ligand, a)
+    assert f"<vscreen_evaluations>\n{a.evaluations}" in sdf

@@ -36,8 +36,15 @@ struct ChainPose {
     std::vector<float> pose;  ///< position, quaternion, torsions
 };
 
-/// Appends the poses stored in a chain's output buffer (make_chain_poses layout) to `out`.
-void append_chain_poses(const LigandView& ligand, int capacity, float* buffer, std::vector<ChainPose>& out);
+/// What the chains of one job found: every chain's kept poses and the energy evaluations they made together.
+struct JobPoses {
+    std::vector<ChainPose> poses;
+    long evaluations = 0;
+};
+
+/// Appends the poses stored in a chain's output buffer (make_chain_poses layout) to `out` and adds its
+/// evaluation count.
+void append_chain_poses(const LigandView& ligand, int capacity, float* buffer, JobPoses& out);
 
 /// A compute back-end: the same search on different hardware. Chosen by name or as the best available.
 class Backend {
@@ -47,8 +54,8 @@ public:
     virtual std::string name() const = 0;
     /// Larger is faster; "auto" picks the largest available.
     virtual int speed_rank() const = 0;
-    /// Runs batch.chains chains per job; returns every chain's kept poses per job (any order).
-    virtual std::vector<std::vector<ChainPose>> search(const SearchBatch& batch) = 0;
+    /// Runs batch.chains chains per job; returns every chain's kept poses (any order) and evaluations per job.
+    virtual std::vector<JobPoses> search(const SearchBatch& batch) = 0;
 };
 
 /// Creates back-ends of one kind; `device` is the index after "name:" (or -1), `threads` the CPU threads.

@@ -11,7 +11,7 @@ public:
     explicit CpuBackend(int threads = 0);
     std::string name() const override { return "cpu"; }
     int speed_rank() const override { return 1; }
-    std::vector<std::vector<ChainPose>> search(const SearchBatch& batch) override;
+    std::vector<JobPoses> search(const SearchBatch& batch) override;
     int threads() const { return threads_; }
 
 private:

@@ -44,6 +44,7 @@ struct DockingResult {
     std::vector<DockedMode> modes;
     float unbound = 0;            ///< intramolecular energy of the best mode (Vina's UNBOUND)
     std::string backend;          ///< back-end that ran the search
+    long evaluations = 0;         ///< energy evaluations the search made for this ligand (all its chains)
 };
 
 /// Docks every ligand into the receptor with `backend`. Same inputs and seed give the same result.
@@ -55,6 +56,14 @@ std::vector<DockingResult> dock(const Receptor& receptor, const std::vector<Liga
 /// A ligand's result depends on its index, its chain count and the seed, not on the other ligands' counts.
 std::vector<DockingResult> dock(const Receptor& receptor, const std::vector<Ligand>& ligands,
                                 const DockingSettings& settings, Backend& backend, const std::vector<int>& chains);
+
+/// Local optimisation of each ligand from the pose it is given (as Vina's --local_only): BFGS rounds of Vina's
+/// iteration count with the refinement caps until a round gains less than 1e-3 kcal/mol (at most 50 rounds); one
+/// mode per ligand, rescored exactly as docked modes are. The ligand must lie in settings.box (the grid maps').
+/// Used to score crystal poses on the docking landscape: a docked top pose worse than the optimised crystal pose
+/// is a search failure, a better one a scoring failure.
+std::vector<DockingResult> optimize_poses(const Receptor& receptor, const std::vector<Ligand>& ligands,
+                                          const DockingSettings& settings);
 
 /// Vina's Monte Carlo step count and BFGS iterations for a ligand model.
 int vina_global_steps(const LigandView& model);

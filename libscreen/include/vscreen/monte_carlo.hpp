@@ -23,9 +23,11 @@ struct MonteCarloParams {
     EnergyCaps refine{1000.0f, 1000.0f};///< caps when refining a kept pose
 };
 
-/// The poses a chain keeps, best first: `count` entries of energy, pose and heavy-atom coordinates.
+/// The poses a chain keeps, best first: `count` entries of energy, pose and heavy-atom coordinates; and the
+/// number of energy evaluations the chain made (its cost, reported with each docking result).
 struct ChainPoses {
     int* count;
+    unsigned int* evaluations;
     float* energy;   ///< [capacity]
     float* inter;    ///< [capacity]
     float* intra;    ///< [capacity]
@@ -33,15 +35,16 @@ struct ChainPoses {
     float* heavy;    ///< [capacity][3 * num_heavy]
 };
 
-/// Floats needed by ChainPoses (the count is stored in the first float slot as an int).
+/// Floats needed by ChainPoses (the count and the evaluations are stored in the first two float slots as ints).
 VSCREEN_HD long chain_poses_floats(const LigandView& L, int capacity) {
-    return 1 + 3L * capacity + static_cast<long>(capacity) * (L.pose_size() + 3L * L.num_heavy);
+    return 2 + 3L * capacity + static_cast<long>(capacity) * (L.pose_size() + 3L * L.num_heavy);
 }
 
 VSCREEN_HD ChainPoses make_chain_poses(const LigandView& L, int capacity, float* buffer) {
     Arena a{buffer};
     ChainPoses p;
     p.count = reinterpret_cast<int*>(a.take<float>(1));
+    p.evaluations = reinterpret_cast<unsigned int*>(a.take<float>(1));
     p.energy = a.take<float>(capacity);
     p.inter = a.take<float>(capacity);
     p.intra = a.take<float>(capacity);
@@ -143,8 +146,9 @@ VSCREEN_HD void mutate_pose(const LigandView& L, const MonteCarloParams& mc, Rng
     }
 }
 
-/// Runs one chain and leaves its best poses (refined with the refine caps) in `out`.
-VSCREEN_HD void run_chain(EnergyContext& ctx, const MonteCarloParams& mc, Rng rng, ChainScratch& s, ChainPoses& out) {
+/// The Monte Carlo steps of one chain (run_chain without the evaluation count).
+VSCREEN_HD void run_chain_steps(EnergyContext& ctx, const MonteCarloParams& mc, Rng& rng, ChainScratch& s,
+                                ChainPoses& out) {
     const LigandView& L = ctx.ligand;
     const int np = L.pose_size();
     *out.count = 0;
@@ -172,6 +176,18 @@ VSCREEN_HD void run_chain(EnergyContext& ctx, const MonteCarloParams& mc, Rng rn
             if (current_e < best_e) best_e = current_e;
         }
     }
+}
+
+/// Runs one chain and leaves its best poses (refined with the refine caps) and its evaluation count in `out`
+/// (also added to *ctx.evaluations when that is set).
+VSCREEN_HD void run_chain(EnergyContext& ctx, const MonteCarloParams& mc, Rng rng, ChainScratch& s, ChainPoses& out) {
+    long evaluations = 0;
+    long* const caller_count = ctx.evaluations;
+    ctx.evaluations = &evaluations;
+    run_chain_steps(ctx, mc, rng, s, out);
+    ctx.evaluations = caller_count;
+    if (caller_count) *caller_count += evaluations;
+    *out.evaluations = evaluations > 0xffffffffL ? 0xffffffffu : static_cast<unsigned int>(evaluations);
 }
 
 }  // namespace vscreen

@@ -25,6 +25,7 @@ void make_pdbqt_template(Ligand& lig);
 struct ModeRemarks {
     float affinity = 0, rmsd_lb = 0, rmsd_ub = 0;
     float inter_plus_intra = 0, inter = 0, intra = 0, unbound = 0;
+    long search_evaluations = -1;  ///< written as REMARK VSCREEN SEARCH EVALUATIONS when >= 0 (the ligand's cost)
 };
 
 /// Writes one MODEL of `lig` with the given atom coordinates (ligand atom order) and remarks.
