@@ -76,13 +76,27 @@ def posebusters(data):
     return out
 
 
+# Crystallisation additives, buffers, cryoprotectants, detergents and halide ions: removed from Astex receptors.
+ADDITIVES = {"SO4", "PO4", "GOL", "EDO", "ACT", "DMS", "MRD", "IPA", "EOH", "BME", "PEG", "PG4", "PGE", "CO3", "SIN",
+             "BOG", "CL", "BR", "IOD", "FMT", "MPD", "TRS", "EPE", "MES", "CIT", "ACE", "BAL"}
+
+
+def het_names(pdb):
+    return sorted({line[17:20].strip() for line in Path(pdb).read_text().splitlines() if line.startswith("HETATM")})
+
+
 def astex(data):
     """The Astex Diverse Set folders: whole deposited proteins (heavy atoms; cofactors and buffer molecules as
-    deposited), prepared by vscreen.prepare_receptor with its defaults (hydrogens at pH 7.4, metal ions kept,
-    other hetero groups removed)."""
+    deposited), prepared by vscreen.prepare_receptor (hydrogens at pH 7.4, metal ions kept) keeping every hetero
+    group but the ADDITIVES: cofactors (HEM, NDP, FAD, IMP, H4B, ...), glycans and other bound molecules shape the
+    pockets (without the haem, a P450 or NOS pocket is a cavity the ligand falls into); kept groups get no
+    hydrogens (OpenMM has no template for them)."""
     root = data / "redocking/astex_diverse"
-    return [dict(name=d.name, raw_receptor=d / "protein.pdb", ligand=d / "ligand.sdf")
-            for d in sorted(p for p in root.iterdir() if (p / "protein.pdb").exists() and (p / "ligand.sdf").exists())]
+    out = []
+    for d in sorted(p for p in root.iterdir() if (p / "protein.pdb").exists() and (p / "ligand.sdf").exists()):
+        keep = [n for n in het_names(d / "protein.pdb") if n not in ADDITIVES]
+        out.append(dict(name=d.name, raw_receptor=d / "protein.pdb", ligand=d / "ligand.sdf", keep_het=keep))
+    return out
 
 
 SETS = {"vina_examples": vina_examples, "diffdock": diffdock, "posebusters": posebusters, "astex": astex}
@@ -112,7 +126,7 @@ def prepared_receptor(c, d):
     if receptor.exists() and receptor.stat().st_size > 0:
         return receptor
     if "raw_receptor" in c:
-        vscreen.prepare_receptor(c["raw_receptor"], receptor)
+        vscreen.prepare_receptor(c["raw_receptor"], receptor, keep_het=c.get("keep_het") or None)
         return receptor
     receptor.write_text(vscreen.prepare_receptor_pdbqt(str(protein_only_pdb(c["receptor_pdb"], d / "protein.pdb"))))
     return receptor
@@ -253,7 +267,11 @@ def main():
         except vscreen.InputError as e:
             print(f"{c['name']}: skipped, the crystal ligand cannot be prepared: {e}", flush=True)
             continue
-        receptor = prepared_receptor(c, d)
+        try:
+            receptor = prepared_receptor(c, d)
+        except (vscreen.VscreenError, ValueError, RuntimeError) as e:
+            print(f"{c['name']}: skipped, the receptor cannot be prepared: {e}", flush=True)
+            continue
         centre, size = box_of(crystal, c.get("size", (args.box_size,) * 3))
         start = vscreen.randomized_conformer(crystal, args.seed, centre)
         ligand = d / "ligand_random_start.pdbqt"
