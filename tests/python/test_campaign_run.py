@@ -15,7 +15,7 @@ import pytest
 
 import vscreen
 from conftest import BOX_1IEP
-from vscreen.campaign import build_report, config_from_dict, run_campaign
+from vscreen.campaign import CampaignError, build_report, config_from_dict, plan_campaign, run_campaign
 
 pytestmark = pytest.mark.skipif(not hasattr(vscreen._vscreen, "prepare_ligands"),
                                 reason="this build has no ligand preparation (vscreen.prepare_ligands)")
@@ -123,13 +123,29 @@ def test_resume_after_kill_9(reference, tmp_path, data_dir):
     assert not glob.glob(str(out / ".vscreen-keys-*"))  # the InChIKey set's file is never left behind
 
 
-def test_shards_merge_to_the_unsharded_rows(reference, tmp_path):
+def test_shards_merge_to_the_unsharded_rows(reference, tmp_path, monkeypatch):
     cfg, _, expected, _ = reference
     out = tmp_path / "camp"
+    with pytest.raises(CampaignError, match="vscreen plan"):  # a job array's task never plans by itself
+        run_campaign(cfg, str(out), shard=(0, 2), threads=2)
+    plan_campaign(cfg, str(out), workers=1)
+
+    def no_library(*args, **kwargs):
+        raise AssertionError("a shard read the library")
+    monkeypatch.setattr("vscreen.campaign.runner.read_library", no_library)
+    # Shard 0 reads only its own chunk files (0 and 2): without chunks 1 and 3 it runs just the same.
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    for k in (1, 3):
+        os.replace(out / "library" / f"chunk-00000{k}.parquet", aside / f"chunk-00000{k}.parquet")
     first = run_campaign(cfg, str(out), shard=(0, 2), threads=2)
     assert first.chunks_owned == 2 and first.chunks_in_library == 4
     rep_half = build_report(str(out))
     assert not rep_half.complete and rep_half.missing_chunks["abl"] == [1, 3]
+    with pytest.raises(CampaignError, match="chunk 1 of the library plan is missing"):
+        run_campaign(cfg, str(out), shard=(1, 2), threads=2)
+    for k in (1, 3):
+        os.replace(aside / f"chunk-00000{k}.parquet", out / "library" / f"chunk-00000{k}.parquet")
     run_campaign(cfg, str(out), shard=(1, 2), threads=2)
     rep = build_report(str(out))
     assert rep.complete

@@ -35,7 +35,7 @@ class Report:
 
     @property
     def complete(self) -> bool:
-        """Every chunk of the library is done for every target (known once a run has read the whole library)."""
+        """Every chunk of the library is done for every target (known once the library is planned)."""
         return self.chunks_in_library is not None and not any(self.missing_chunks.values())
 
 
@@ -124,7 +124,7 @@ def _html(manifest, rep: Report, hist, reasons, sql: Dict[str, str], draw: int, 
              f"{html.escape(manifest.get('vscreen_version', '?'))} &middot; docking "
              f"{html.escape(', '.join(f'{k}={v}' for k, v in sorted(ident['docking'].items())))}</p>"]
     if rep.chunks_in_library is None:
-        parts.append("<p class='warn'>No run has read the whole library yet: completeness unknown.</p>")
+        parts.append("<p class='warn'>The library is not planned yet: completeness unknown.</p>")
     elif rep.complete:
         parts.append(f"<p>Complete: all {rep.chunks_in_library} chunks done for every target.</p>")
     else:
@@ -174,9 +174,9 @@ def build_report(campaign_dir: str, top: int = 1000, draw: int = 12) -> Report:
     atomic_write_text(rep.query_path, "-- vscreen report queries (DuckDB); run from any directory\n\n" +
                       "\n\n".join(f"-- {k}\n{v};" if not v.endswith(";") else f"-- {k}\n{v}"
                                   for k, v in sql.items()) + "\n")
-    statuses = [s for s in store.shard_statuses() if s.get("finished")]
-    if statuses:
-        rep.chunks_in_library = max(int(s["chunks_in_library"]) for s in statuses)
+    from .planned import PlannedLibrary
+    if PlannedLibrary.exists(store.library_dir):
+        rep.chunks_in_library = PlannedLibrary.open(store.library_dir).chunks
     for t in targets:
         done = store.done_chunks(t)
         if rep.chunks_in_library is not None:
