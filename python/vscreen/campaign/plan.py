@@ -31,7 +31,7 @@ from .errors import CampaignError
 from .identity import KEY_FORMATS, inchikey
 from .planned import (CHUNK_COLUMNS, INDEX_FILE, META_KEY, PLAN_FILE, PLAN_FORMAT, PlannedLibrary, chunk_file)
 from .records import MoleculeRecord
-from .store import _write_atomically, atomic_write_text
+from .store import atomic_write_text
 
 STAGE_COLUMNS = ("seq", "id", "name", "source", "text", "format", "inchikey", "error")
 WORK = ".work"
@@ -135,9 +135,23 @@ def _stage_table(seq0: int, batch: Sequence[MoleculeRecord]):
         "error": pa.array([r.error for r in batch], pa.string())})
 
 
+def _renamed_into_place(path: str, write: Callable[[str], None]) -> None:
+    """Like store._write_atomically without its fsync per file: the plan writes thousands of files and syncs
+    them all once (os.sync) before plan.json; a killed process still leaves whole files or none."""
+    d, base = os.path.split(path)
+    tmp = os.path.join(d, f".{base}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
 def _write_parquet(path: str, table) -> None:
     import pyarrow.parquet as pq
-    _write_atomically(path, lambda tmp: pq.write_table(table, tmp))
+    _renamed_into_place(path, lambda tmp: pq.write_table(table, tmp))
 
 
 def _stage_path(work: str, b: int) -> str:
@@ -274,7 +288,7 @@ def _chunks(work: str, library_dir: str, dup_path: str, chunk_size: int, fingerp
         def write(tmp):
             pq.write_table(table, tmp)
             digest.append(_file_sha256(tmp))
-        _write_atomically(path, write)
+        _renamed_into_place(path, write)
         entries.append((chunk, start, table.num_rows, os.path.getsize(path), digest[0]))
         flush_index()
         chunk += 1
@@ -345,10 +359,8 @@ def build_plan(library, chunk_size: int, library_dir: str, *, workers: int = 0, 
     log(f"read {read} record(s) in {stages} batch(es)")
     dup_path = _duplicates(work, workers, memory_limit)
     counts = _chunks(work, library_dir, dup_path, chunk_size, fingerprint, stages)
-    index_tmp = os.path.join(library_dir, f".{INDEX_FILE}.tmp")
-    with open(index_tmp, "rb+") as f:
-        os.fsync(f.fileno())
-    os.replace(index_tmp, os.path.join(library_dir, INDEX_FILE))
+    os.sync()  # every chunk file on disk before the index and plan.json say they are there
+    os.replace(os.path.join(library_dir, f".{INDEX_FILE}.tmp"), os.path.join(library_dir, INDEX_FILE))
     for stale in glob.glob(os.path.join(library_dir, "chunk-*.parquet")):  # from an earlier, longer attempt
         if int(os.path.basename(stale)[6:-8]) >= counts["chunks"]:
             os.unlink(stale)
