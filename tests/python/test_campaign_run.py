@@ -279,3 +279,30 @@ def test_cli_unichem_with_reference_and_sources(tmp_path, data_dir, run_cli):
         assert (rows["status"] == "ok").all()
     else:  # a build without InChI input: the molecules are results with the reason, not dropped
         assert (rows["stage"] == "prepare").all() and rows["error"].str.contains("InChI").all()
+
+
+def test_report_resumes_after_kill_9(reference, tmp_path):
+    import shutil
+    _, finished, _, _ = reference
+    expected = build_report(str(finished))
+    out = tmp_path / "camp"  # the same finished campaign, not yet reported
+    shutil.copytree(finished, out, ignore=shutil.ignore_patterns("report", "merged"))
+    proc = subprocess.Popen([sys.executable, "-m", "vscreen", "report", str(out)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not (out / "merged").exists():
+        if proc.poll() is not None:
+            pytest.fail(f"the report ended before merging: {proc.communicate()}")
+        time.sleep(0.002)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (out / "report" / "report.html").exists(), "the kill should land in the middle of the report"
+    for part in glob.glob(str(out / "merged" / "*" / "part-*.parquet")):  # whole parts or none
+        duckdb.sql(f"SELECT count(*) FROM read_parquet('{part}')").fetchone()
+    rep = build_report(str(out))
+    assert rep.complete and rep.duplicate_rows == 0
+    for name in ("hits_abl.csv", "failures.csv"):
+        assert (out / "report" / name).read_text() == (finished / "report" / name).read_text()
+    pd.testing.assert_frame_equal(rep.counts, expected.counts)
+    _same_rows(duckdb.sql(f"SELECT * FROM read_parquet('{out}/merged/*/part-*.parquet') ORDER BY target, position"
+                          ).df(), _rows(finished))
