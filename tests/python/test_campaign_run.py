@@ -306,3 +306,51 @@ def test_report_resumes_after_kill_9(reference, tmp_path):
     pd.testing.assert_frame_equal(rep.counts, expected.counts)
     _same_rows(duckdb.sql(f"SELECT * FROM read_parquet('{out}/merged/*/part-*.parquet') ORDER BY target, position"
                           ).df(), _rows(finished))
+
+
+FAKE_SBATCH = """#!/bin/bash
+# A stand-in for SLURM's sbatch: records the job script and arguments, then runs the script here as the job.
+n=$$  # unique per call: the cluster submits its jobs at once
+cp "${@: -1}" "$FAKE_SLURM_DIR/job-$n.sh"
+echo "$@" > "$FAKE_SLURM_DIR/job-$n.args"
+setsid bash "$FAKE_SLURM_DIR/job-$n.sh" > "$FAKE_SLURM_DIR/job-$n.log" 2>&1 < /dev/null &
+echo "Submitted batch job $!"
+"""
+FAKE_SCANCEL = """#!/bin/bash
+# A stand-in for SLURM's scancel: records the job ids and ends those jobs (process groups).
+echo "$@" >> "$FAKE_SLURM_DIR/scancel.log"
+for id in "$@"; do kill -- -"$id" 2>/dev/null; done
+exit 0
+"""
+
+
+def test_cluster_slurm_submits_workers_with_sbatch(reference, tmp_path, data_dir):
+    pytest.importorskip("dask_jobqueue")
+    cfg, _, expected, _ = reference
+    bin_dir, record = tmp_path / "bin", tmp_path / "slurm"
+    bin_dir.mkdir()
+    record.mkdir()
+    for name, text in (("sbatch", FAKE_SBATCH), ("scancel", FAKE_SCANCEL)):
+        (bin_dir / name).write_text(text)
+        (bin_dir / name).chmod(0o755)
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", FAKE_SLURM_DIR=str(record))
+    out = tmp_path / "camp"
+    r = subprocess.run(_cli("--receptor", data_dir / "1iep_receptor.pdbqt", "--library", cfg.library.paths[0],
+                            "--center", *CENTER, "--size", *SIZE, "--chunk-size", 2, "--exhaustiveness", 1,
+                            "--search-scale", 0.05, "--seed", 7, "--num-modes", 3, "--no-progress", "--no-report",
+                            "--name", "tiny", "--cluster", "slurm", "--cluster-queue", "short", "--cluster-cores", 1,
+                            "--cluster-memory", "2GB", "--cluster-walltime", "00:10:00", "--cluster-jobs", 2,
+                            "--cluster-directive=--gres=gpu:0", "--out", out),
+                       capture_output=True, text=True, timeout=300, env=env)
+    assert r.returncode == 0, r.stderr + "".join(p.read_text() for p in record.glob("*.log"))
+    assert "4 docked" in r.stdout
+    _same_rows(_rows(out), expected)
+    scripts = sorted(record.glob("job-*.sh"))
+    assert len(scripts) == 2
+    script = scripts[0].read_text()
+    for directive in ("#SBATCH -J vscreen-tiny", "#SBATCH -p short", "#SBATCH --cpus-per-task=1",
+                      "#SBATCH --mem=2G", "#SBATCH -t 00:10:00", "#SBATCH --gres=gpu:0"):
+        assert directive in script
+    assert "distributed.cli.dask_worker" in script and "--nthreads 1" in script
+    cancelled = (record / "scancel.log").read_text().split()  # the cluster's jobs end with the campaign
+    assert len(cancelled) == 2

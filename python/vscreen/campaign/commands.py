@@ -92,9 +92,19 @@ def run_screen(cfg, out_dir: str, args: argparse.Namespace, out: TextIO, show: i
     from .runner import run_campaign
     shard = parse_shard(args.shard)
     executor = None
+    threads = args.threads
+    if getattr(args, "dask", None) and getattr(args, "cluster", None):
+        raise CampaignError("give --dask ADDRESS (a running scheduler) or --cluster slurm, not both")
     if getattr(args, "dask", None):
         from .dask_backend import DaskExecutor
         executor = DaskExecutor(args.dask)
+    elif getattr(args, "cluster", None):
+        from .dask_backend import DaskExecutor, slurm_cluster
+        cluster = slurm_cluster(jobs=args.cluster_jobs, cores=args.cluster_cores, memory=args.cluster_memory,
+                                walltime=args.cluster_walltime, queue=args.cluster_queue,
+                                directives=args.cluster_directive or (), name=f"vscreen-{cfg.name}")
+        executor = DaskExecutor(cluster, in_flight=2 * args.cluster_jobs)
+        threads = threads or args.cluster_cores  # a job's worker docks on its allocation, not the node's cores
     where = f" (shard {shard[0]}/{shard[1]})" if shard[1] > 1 else ""
     files = ", ".join(os.path.basename(p) for p in cfg.library.paths)
     print(f"Campaign {cfg.name}: {len(cfg.targets)} target(s) x {files}"
@@ -102,7 +112,7 @@ def run_screen(cfg, out_dir: str, args: argparse.Namespace, out: TextIO, show: i
     bar = _progress(None, not args.no_progress, "docking")
     t0 = time.perf_counter()
     try:
-        summary = run_campaign(cfg, out_dir, shard=shard, device=args.device, threads=args.threads,
+        summary = run_campaign(cfg, out_dir, shard=shard, device=args.device, threads=threads,
                                executor=executor, progress=bar, log=_planning_log(out))
         if bar is not None:  # failures can end a chunk early: end the bar at 100 %
             bar.total = bar.n
@@ -235,6 +245,16 @@ def add_campaign_commands(sub) -> None:
                         "(SLURM_ARRAY_TASK_ID, PBS_ARRAY_INDEX, SGE_TASK_ID, LSB_JOBINDEX)")
     _docking_options(s)
     s.add_argument("--dask", metavar="ADDRESS", help="run the chunks on this Dask scheduler (tcp://host:8786)")
+    c = s.add_argument_group("batch-scheduler cluster (dask-jobqueue)", "start Dask workers as batch jobs and run "
+                             "the chunks on them; the scheduler runs in this process")
+    c.add_argument("--cluster", choices=("slurm",), help="submit the workers with sbatch (SLURMCluster)")
+    c.add_argument("--cluster-queue", metavar="PARTITION", help="partition (#SBATCH -p)")
+    c.add_argument("--cluster-cores", type=int, default=1, metavar="N", help="CPUs per job (default 1)")
+    c.add_argument("--cluster-memory", default="4GB", metavar="SIZE", help="memory per job (default 4GB)")
+    c.add_argument("--cluster-walltime", default="01:00:00", metavar="HH:MM:SS", help="per job (default 1 h)")
+    c.add_argument("--cluster-jobs", type=int, default=1, metavar="N", help="worker jobs (default 1)")
+    c.add_argument("--cluster-directive", action="append", metavar="TEXT",
+                   help="extra #SBATCH directive, e.g. --cluster-directive=--gres=gpu:1 (repeatable)")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
     s.add_argument("--no-report", action="store_true", help="do not write the report at the end")
     s.set_defaults(func=cmd_screen)
