@@ -69,17 +69,21 @@ def test_plan_gives_the_chunks_of_the_stream(tmp_path, workers, batch_size):
     assert not os.path.exists(tmp_path / "lib" / ".work")  # staging is gone once plan.json is written
     index = pq.read_table(tmp_path / "lib" / "index.parquet").to_pydict()
     assert index["chunk"] == [0, 1, 2, 3] and index["start"] == [0, 3, 6, 9] and index["rows"] == [3, 3, 3, 1]
-    import hashlib
-    for k, digest in zip(index["chunk"], index["sha256"]):
-        assert hashlib.sha256(open(plan.path(k), "rb").read()).hexdigest() == digest
+    assert len(set(index["sha256"])) == 4 and plan.verify() == []
+    with open(plan.path(2), "ab") as f:  # a changed chunk file is found by its checksum
+        f.write(b"\0")
+    assert plan.verify() == [2]
+    os.unlink(plan.path(2))
+    assert plan.verify() == [2]
+    plan = build_plan(library, 3, str(tmp_path / "lib2"), workers=workers, batch_size=batch_size)
     assert [plan.rows(k) for k in range(4)] == [3, 3, 3, 1]
     # An unchanged library keeps its finished plan; a chunk file from another plan is refused.
-    assert build_plan(library, 3, str(tmp_path / "lib")).plan["created"] == p["created"]
+    assert build_plan(library, 3, str(tmp_path / "lib2")).plan["created"] == plan.plan["created"]
     other = build_plan(library, 2, str(tmp_path / "other"), workers=1)
     with pytest.raises(CampaignError, match="does not belong to the library plan"):
         read_chunk(other.path(0), 0, 0, plan.fingerprint)
     with pytest.raises(CampaignError, match="another library or chunk size"):
-        build_plan(library, 2, str(tmp_path / "lib"))
+        build_plan(library, 2, str(tmp_path / "lib2"))
 
 
 def test_unichem_keys_are_taken_from_the_dump(tmp_path):
@@ -153,3 +157,5 @@ def test_plan_resumes_after_kill_9(tmp_path, data_dir):
     assert done["records_read"] == 3000 and done["unique"] == json.loads(
         (tmp_path / "ref" / "library" / "plan.json").read_text())["unique"] > 1500
     assert not work.exists()
+    verified = subprocess.run(cmd + ["--out", str(out), "--verify"], capture_output=True, text=True, timeout=300)
+    assert verified.returncode == 0 and f"checksums of {got.chunks} chunk file(s)" in verified.stdout

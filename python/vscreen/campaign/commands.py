@@ -147,6 +147,12 @@ def cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
     plan = plan_campaign(_config(args), args.out, workers=args.workers, log=_planning_log(out),
                          batch_size=args.batch_size, memory_limit=args.memory_limit)
     p = plan.plan
+    if args.verify:
+        bad = plan.verify()
+        if bad:
+            raise CampaignError(f"{plan.directory}: {len(bad)} chunk file(s) missing or changed (first: "
+                                f"{', '.join(map(str, bad[:5]))}); delete {plan.directory} and plan again")
+        print(f"Verified the checksums of {plan.chunks} chunk file(s).", file=out)
     print(f"Planned {p['records_read']} record(s): {p['duplicates']} duplicate(s) by InChIKey, {p['unique']} "
           f"unique ({p['reader_errors']} malformed, {p['without_key']} without a key) in {plan.chunks} chunk(s) "
           f"of {plan.chunk_size} -> {plan.directory} ({time.perf_counter() - t0:.1f} s)", file=out)
@@ -223,6 +229,7 @@ def add_campaign_commands(sub) -> None:
     p.add_argument("--workers", type=int, default=0, metavar="N",
                    help="processes computing InChIKeys, DuckDB threads (default 0 = all cores)")
     p.add_argument("--memory-limit", default="2GB", help="DuckDB's memory limit while de-duplicating (default 2GB)")
+    p.add_argument("--verify", action="store_true", help="check every chunk file against the index's checksums")
     p.add_argument("--batch-size", type=int, default=100_000, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_plan)
 

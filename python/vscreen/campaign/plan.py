@@ -29,20 +29,13 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tupl
 
 from .errors import CampaignError
 from .identity import KEY_FORMATS, inchikey
-from .planned import (CHUNK_COLUMNS, INDEX_FILE, META_KEY, PLAN_FILE, PLAN_FORMAT, PlannedLibrary, chunk_file)
+from .planned import (CHUNK_COLUMNS, INDEX_FILE, META_KEY, PLAN_FILE, PLAN_FORMAT, PlannedLibrary, _sha256,
+                      chunk_file)
 from .records import MoleculeRecord
 from .store import atomic_write_text
 
 STAGE_COLUMNS = ("seq", "id", "name", "source", "text", "format", "inchikey", "error")
 WORK = ".work"
-
-
-def _file_sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def library_fingerprint(library, chunk_size: int) -> Tuple[str, Dict[str, Any]]:
@@ -57,7 +50,7 @@ def library_fingerprint(library, chunk_size: int) -> Tuple[str, Dict[str, Any]]:
             raise CampaignError(f"{p}: library file not found")
     options = {k: v for k, v in library.options.items() if k != "index_path"}  # a cache, not an input
     inputs = {"plan_format": PLAN_FORMAT, "format": library.format, "options": options, "chunk_size": chunk_size,
-              "files": [{"path": os.path.abspath(p), "bytes": os.path.getsize(p), "sha256": _file_sha256(p)}
+              "files": [{"path": os.path.abspath(p), "bytes": os.path.getsize(p), "sha256": _sha256(p)}
                         for p in files]}
     digest = hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
     return digest, inputs
@@ -74,14 +67,18 @@ class _KeyPool:
     def __init__(self, workers: int):
         self.workers = workers
         self._pool = None
-        if workers > 1:
+
+    def _start(self):
+        """The worker processes, started with the first batch that needs keys (none for UniChem): forked (spawn
+        would re-run a caller's unguarded __main__) before this process opens DuckDB or writes a batch with
+        Arrow's threads; the workers only parse text and compute keys."""
+        if self._pool is None:
             import concurrent.futures
             import multiprocessing
-            # fork (spawn would re-run a caller's unguarded __main__), started at once, before this process
-            # opens DuckDB or Arrow's thread pools; the workers only parse text and compute keys.
-            self._pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(
+            self._pool = concurrent.futures.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(
                 "fork"))
             self._pool.submit(_keys_of, []).result()
+        return self._pool
 
     @staticmethod
     def _needing(batch: Sequence[MoleculeRecord]) -> List[int]:
@@ -89,13 +86,6 @@ class _KeyPool:
 
     def keyed(self, batches: Iterator[Tuple[int, List[MoleculeRecord]]]) -> Iterator[Tuple[int, List[MoleculeRecord]]]:
         """The batches with their missing keys filled in, in input order."""
-        if self._pool is None:
-            for b, batch in batches:
-                need = self._needing(batch)
-                for i, key in zip(need, _keys_of([(batch[i].text, batch[i].format) for i in need])):
-                    batch[i].inchikey = key
-                yield b, batch
-            return
         pending: "collections.deque" = collections.deque()
 
         def finish():
@@ -108,9 +98,15 @@ class _KeyPool:
         for b, batch in batches:
             need = self._needing(batch)
             items = [(batch[i].text, batch[i].format) for i in need]
-            step = max(1, -(-len(items) // self.workers))
-            futures = [self._pool.submit(_keys_of, items[j:j + step]) for j in range(0, len(items), step)]
-            pending.append((b, batch, need, futures))
+            if self.workers < 2 or not items:
+                for i, key in zip(need, _keys_of(items)):
+                    batch[i].inchikey = key
+                pending.append((b, batch, [], []))
+            else:
+                step = -(-len(items) // self.workers)
+                pool = self._start()
+                futures = [pool.submit(_keys_of, items[j:j + step]) for j in range(0, len(items), step)]
+                pending.append((b, batch, need, futures))
             if len(pending) > 1:  # one batch computing while the next is read
                 yield finish()
         while pending:
@@ -287,7 +283,7 @@ def _chunks(work: str, library_dir: str, dup_path: str, chunk_size: int, fingerp
 
         def write(tmp):
             pq.write_table(table, tmp)
-            digest.append(_file_sha256(tmp))
+            digest.append(_sha256(tmp))
         _renamed_into_place(path, write)
         entries.append((chunk, start, table.num_rows, os.path.getsize(path), digest[0]))
         flush_index()
@@ -366,7 +362,7 @@ def build_plan(library, chunk_size: int, library_dir: str, *, workers: int = 0, 
             os.unlink(stale)
     plan = {"format": PLAN_FORMAT, "fingerprint": fingerprint, "inputs": inputs, "chunk_size": chunk_size,
             "records_read": read, "duplicates": read - counts["unique"], **counts,
-            "index_sha256": _file_sha256(os.path.join(library_dir, INDEX_FILE)),
+            "index_sha256": _sha256(os.path.join(library_dir, INDEX_FILE)),
             "seconds": round(time.perf_counter() - t0, 1), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     atomic_write_text(os.path.join(library_dir, PLAN_FILE), json.dumps(plan, indent=2, sort_keys=True) + "\n")
     shutil.rmtree(work, ignore_errors=True)

@@ -26,6 +26,15 @@ META_KEY = b"vscreen_plan"
 CHUNK_COLUMNS = ("position", "id", "name", "source", "text", "format", "inchikey", "error")
 
 
+def _sha256(path: str) -> str:
+    import hashlib
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def chunk_file(library_dir: str, chunk: int) -> str:
     return os.path.join(library_dir, f"chunk-{chunk:06d}.parquet")
 
@@ -95,6 +104,21 @@ class PlannedLibrary:
 
     def path(self, chunk: int) -> str:
         return chunk_file(self.directory, chunk)
+
+    def verify(self) -> List[int]:
+        """The chunks whose file is missing or differs from the index's checksum (reads every chunk file: for
+        `vscreen plan --verify`, not for a shard's start-up); the index itself is checked against plan.json."""
+        import pyarrow.parquet as pq
+        index_path = os.path.join(self.directory, INDEX_FILE)
+        if _sha256(index_path) != self.plan.get("index_sha256"):
+            raise CampaignError(f"{index_path}: does not match plan.json's checksum; plan again")
+        index = pq.read_table(index_path, columns=["chunk", "sha256"]).to_pydict()
+        bad = []
+        for chunk, digest in zip(index["chunk"], index["sha256"]):
+            path = self.path(chunk)
+            if not os.path.exists(path) or _sha256(path) != digest:
+                bad.append(chunk)
+        return bad
 
     def records(self, chunk: int) -> List[MoleculeRecord]:
         if not 0 <= chunk < self.chunks:
