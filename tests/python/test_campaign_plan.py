@@ -102,6 +102,17 @@ def test_unichem_keys_are_taken_from_the_dump(tmp_path):
     assert _planned_chunks(plan) == _stream_chunks(library, 10, tmp_path)
 
 
+def test_one_plan_at_a_time(tmp_path):
+    import fcntl
+    library = _library(tmp_path)
+    os.makedirs(tmp_path / "lib")
+    with open(tmp_path / "lib" / ".plan.lock", "a") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        with pytest.raises(CampaignError, match="another vscreen plan"):
+            build_plan(library, 3, str(tmp_path / "lib"), workers=1)
+    assert build_plan(library, 3, str(tmp_path / "lib"), workers=1).chunks == 4
+
+
 def test_failed_plan_leaves_no_plan_and_reruns_to_the_same_chunks(tmp_path, monkeypatch):
     library = _library(tmp_path)
     expected = _stream_chunks(library, 2, tmp_path)

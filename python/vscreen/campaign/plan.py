@@ -18,6 +18,7 @@ point is never half-valid; running it again resumes (stage) or redoes (duplicate
 from __future__ import annotations
 
 import collections
+import contextlib
 import glob
 import hashlib
 import itertools
@@ -69,9 +70,9 @@ class _KeyPool:
         self._pool = None
 
     def _start(self):
-        """The worker processes, started with the first batch that needs keys (none for UniChem): forked (spawn
-        would re-run a caller's unguarded __main__) before this process opens DuckDB or writes a batch with
-        Arrow's threads; the workers only parse text and compute keys."""
+        """The worker processes, started with the first batch that needs keys (none for UniChem): forked, as
+        spawn would re-run a caller's unguarded __main__. For SMILES that is before this process opens DuckDB
+        or writes a batch with Arrow's threads; the workers only parse text and compute keys in C++."""
         if self._pool is None:
             import concurrent.futures
             import multiprocessing
@@ -327,19 +328,43 @@ def build_plan(library, chunk_size: int, library_dir: str, *, workers: int = 0, 
     """Plans ``library`` (a LibrarySpec) into ``library_dir`` and returns the plan; an existing finished plan of
     the same inputs is returned as it is, a killed one is resumed. ``workers``: processes computing InChIKeys
     and DuckDB threads (0 = all cores)."""
-    from .runner import library_records
     if chunk_size < 1:
         raise CampaignError(f"chunk size must be at least 1, got {chunk_size}")
     log = log or (lambda _msg: None)
     workers = workers or os.cpu_count() or 1
     t0 = time.perf_counter()
     fingerprint, inputs = library_fingerprint(library, chunk_size)
-    if PlannedLibrary.exists(library_dir):
-        plan = PlannedLibrary.open(library_dir)
-        if plan.fingerprint == fingerprint:
-            return plan
-        raise CampaignError(f"{library_dir} holds the plan of another library or chunk size; plan into another "
-                            f"campaign directory")
+    os.makedirs(library_dir, exist_ok=True)
+    with _exclusive(os.path.join(library_dir, ".plan.lock")):
+        if PlannedLibrary.exists(library_dir):
+            plan = PlannedLibrary.open(library_dir)
+            if plan.fingerprint == fingerprint:
+                return plan
+            raise CampaignError(f"{library_dir} holds the plan of another library or chunk size; plan into "
+                                f"another campaign directory")
+        return _build(library, chunk_size, library_dir, fingerprint, inputs, workers, batch_size, memory_limit, log,
+                      t0)
+
+
+@contextlib.contextmanager
+def _exclusive(path: str):
+    """One plan at a time per directory (an advisory lock, released however the process ends; where the file
+    system has no locks, e.g. some NFS mounts, the plan goes on without one)."""
+    import fcntl
+    with open(path, "a") as f:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CampaignError(f"{os.path.dirname(path)}: another vscreen plan is writing this library plan; "
+                                f"wait for it (or end it) and run again") from None
+        except OSError:
+            pass
+        yield
+
+
+def _build(library, chunk_size, library_dir, fingerprint, inputs, workers, batch_size, memory_limit, log,
+           t0) -> PlannedLibrary:
+    from .runner import library_records
     work = os.path.join(library_dir, WORK)
     os.makedirs(work, exist_ok=True)
     state_path = os.path.join(work, "state.json")
