@@ -17,7 +17,6 @@ point is never half-valid; running it again resumes (stage) or redoes (duplicate
 """
 from __future__ import annotations
 
-import collections
 import contextlib
 import glob
 import hashlib
@@ -29,7 +28,7 @@ import time
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from .errors import CampaignError
-from .identity import KEY_FORMATS, inchikey
+from .key_workers import KeyWorkers
 from .planned import (CHUNK_COLUMNS, INDEX_FILE, META_KEY, PLAN_FILE, PLAN_FORMAT, PlannedLibrary, _sha256,
                       chunk_file)
 from .records import MoleculeRecord
@@ -55,68 +54,6 @@ def library_fingerprint(library, chunk_size: int) -> Tuple[str, Dict[str, Any]]:
                         for p in files]}
     digest = hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
     return digest, inputs
-
-
-def _keys_of(items: Sequence[Tuple[str, str]]) -> List[Optional[str]]:
-    """InChIKeys of (text, format) pairs: runs in a worker process."""
-    return [inchikey(text, fmt) for text, fmt in items]
-
-
-class _KeyPool:
-    """Computes missing InChIKeys of record batches on worker processes, in order, a bounded number ahead."""
-
-    def __init__(self, workers: int):
-        self.workers = workers
-        self._pool = None
-
-    def _start(self):
-        """The worker processes, started with the first batch that needs keys (none for UniChem): forked, as
-        spawn would re-run a caller's unguarded __main__. For SMILES that is before this process opens DuckDB
-        or writes a batch with Arrow's threads; the workers only parse text and compute keys in C++."""
-        if self._pool is None:
-            import concurrent.futures
-            import multiprocessing
-            self._pool = concurrent.futures.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(
-                "fork"))
-            self._pool.submit(_keys_of, []).result()
-        return self._pool
-
-    @staticmethod
-    def _needing(batch: Sequence[MoleculeRecord]) -> List[int]:
-        return [i for i, r in enumerate(batch) if r.inchikey is None and not r.error and r.format in KEY_FORMATS]
-
-    def keyed(self, batches: Iterator[Tuple[int, List[MoleculeRecord]]]) -> Iterator[Tuple[int, List[MoleculeRecord]]]:
-        """The batches with their missing keys filled in, in input order."""
-        pending: "collections.deque" = collections.deque()
-
-        def finish():
-            b, batch, need, futures = pending.popleft()
-            keys = list(itertools.chain.from_iterable(f.result() for f in futures))
-            for i, key in zip(need, keys):
-                batch[i].inchikey = key
-            return b, batch
-
-        for b, batch in batches:
-            need = self._needing(batch)
-            items = [(batch[i].text, batch[i].format) for i in need]
-            if self.workers < 2 or not items:
-                for i, key in zip(need, _keys_of(items)):
-                    batch[i].inchikey = key
-                pending.append((b, batch, [], []))
-            else:
-                step = -(-len(items) // self.workers)
-                pool = self._start()
-                futures = [pool.submit(_keys_of, items[j:j + step]) for j in range(0, len(items), step)]
-                pending.append((b, batch, need, futures))
-            if len(pending) > 1:  # one batch computing while the next is read
-                yield finish()
-        while pending:
-            yield finish()
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
 
 
 def _stage_table(seq0: int, batch: Sequence[MoleculeRecord]):
@@ -188,7 +125,7 @@ def _stage(records: Iterator[MoleculeRecord], work: str, batch_size: int, worker
                 return
             b += 1
 
-    pool = _KeyPool(workers)
+    pool = KeyWorkers(workers)
     total = done * batch_size
     try:
         for b, batch in pool.keyed(batches()):
