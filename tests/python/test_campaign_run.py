@@ -153,6 +153,16 @@ def test_shards_merge_to_the_unsharded_rows(reference, tmp_path, monkeypatch):
     assert len(pd.read_csv(rep.csv_paths["abl"])) == 7
 
 
+def test_campaign_from_before_the_plan_resumes(reference, tmp_path):
+    import shutil
+    cfg, finished, expected, _ = reference
+    out = tmp_path / "camp"  # a directory as the code before the plan left it: results, no library/
+    shutil.copytree(finished, out, ignore=shutil.ignore_patterns("library", "report", "merged"))
+    summary = run_campaign(cfg, str(out), threads=1)
+    assert (summary.chunks_already_done, summary.chunks_docked, summary.chunks_in_library) == (4, 0, 4)
+    _same_rows(_rows(out), expected)
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # tornado's make_current, inside distributed
 def test_dask_local_cluster_gives_the_same_rows(reference, tmp_path):
     pytest.importorskip("distributed")

@@ -110,7 +110,7 @@ def run_campaign(config: CampaignConfig, out_dir: str, *, shard: Tuple[int, int]
     store.open(config.identity(), __version__)
     t0 = time.perf_counter()
     plan = open_plan(config, store, plan_if_missing=(n == 1) if plan_if_missing is None else plan_if_missing,
-                     workers=threads, log=log)
+                     workers=threads if executor is None else 0, log=log)  # Dask: threads are the workers'
     targets = _prepared_targets(config, store)
     summary = RunSummary(store.root, shard, chunks_in_library=plan.chunks,
                          records_read=int(plan.plan["records_read"]), duplicates=int(plan.plan["duplicates"]))
