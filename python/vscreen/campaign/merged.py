@@ -1,7 +1,7 @@
 """Merged per-target result files: the report compacts finished chunk files into a few large Parquet parts, so
 that its queries open tens of files, not the 100,000s of a UniChem-sized campaign.
 
-    DIR/merged/<target>/part-000000-000999.parquet    the rows of chunks 0..999 that were done (position order)
+    DIR/merged/<target>/part-000000-000999.parquet    the rows of the done chunks 0..999 not in an earlier part, in chunk order
 
 A part holds the chunks that were done and in no earlier part; it is written under a temporary name and renamed,
 so a report killed at any point leaves whole parts or none and the next report goes on from there. The chunk
@@ -17,8 +17,9 @@ from typing import List, Sequence, Set
 
 from .store import CampaignStore
 
-#: Chunk files merged into one part at most (a part is written by one DuckDB COPY).
-PART_CHUNKS = 20_000
+#: Chunk files merged into one part at most (a part is written by one DuckDB COPY, whose memory grows with the
+#: number of files it opens).
+PART_CHUNKS = 5_000
 
 
 def _sql_list(paths: Sequence[str]) -> str:
@@ -54,8 +55,9 @@ def compact(store: CampaignStore, target: str, con) -> List[str]:
         tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.{os.getpid()}.tmp")
         files = [store.results_path(target, k) for k in group]
         try:
-            con.execute(f"COPY (SELECT * FROM read_parquet({_sql_list(files)}, union_by_name = true) "
-                        f"ORDER BY position) TO '{tmp.replace(chr(39), chr(39) * 2)}' (FORMAT PARQUET)")
+            # In file order (DuckDB keeps insertion order): chunk order, and position order within a chunk.
+            con.execute(f"COPY (SELECT * FROM read_parquet({_sql_list(files)}, union_by_name = true)) "
+                        f"TO '{tmp.replace(chr(39), chr(39) * 2)}' (FORMAT PARQUET)")
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):
