@@ -43,8 +43,9 @@ def _library(tmp_path):
 def _stream_chunks(library, size, tmp_path):
     """The chunks as every shard computed them before the plan."""
     with KeySet(str(tmp_path)) as keys:
+        chunks = iter_chunks(deduplicate(library_records(library), keys), size)
         return [[(c.start + j, r.id, r.name, r.text, r.format, r.source, r.inchikey, r.error)
-                 for j, r in enumerate(c.records)] for c in iter_chunks(deduplicate(library_records(library), keys), size)]
+                 for j, r in enumerate(c.records)] for c in chunks]
 
 
 def _planned_chunks(plan):

@@ -24,8 +24,7 @@ from .unichem import read_unichem
 __all__ = [
     "COLUMNS", "CampaignConfig", "CampaignError", "CampaignStore", "Chunk", "ChunkJob", "ChunkOutput", "DedupStats",
     "KeySet", "LibrarySpec", "MoleculeRecord", "PlannedLibrary", "Report", "RunSummary", "TargetSpec", "build_plan",
-    "build_report",
-    "config_from_args", "config_from_dict", "deduplicate", "iter_chunks", "library_records", "load_config",
-    "parse_shard", "plan_campaign", "read_csv", "read_drugbank_xml", "read_library", "read_sdf", "read_smiles", "read_unichem",
-    "run_campaign", "run_chunk_job", "shard_chunks",
+    "build_report", "config_from_args", "config_from_dict", "deduplicate", "iter_chunks", "library_records",
+    "load_config", "parse_shard", "plan_campaign", "read_csv", "read_drugbank_xml", "read_library", "read_sdf",
+    "read_smiles", "read_unichem", "run_campaign", "run_chunk_job", "shard_chunks",
 ]

@@ -1,7 +1,7 @@
 """Merged per-target result files: the report compacts finished chunk files into a few large Parquet parts, so
 that its queries open tens of files, not the 100,000s of a UniChem-sized campaign.
 
-    DIR/merged/<target>/part-000000-000999.parquet    the rows of the done chunks 0..999 not in an earlier part, in chunk order
+    DIR/merged/<target>/part-000000-000999.parquet    rows of done chunks 0..999 not in an earlier part
 
 A part holds the chunks that were done and in no earlier part; it is written under a temporary name and renamed,
 so a report killed at any point leaves whole parts or none and the next report goes on from there. The chunk

@@ -68,7 +68,8 @@ def read_smiles(path: str, keys: bool = True) -> Iterator[MoleculeRecord]:
             smi = parts[0]
             mid = parts[1] if len(parts) > 1 else f"{stem}_{lineno}"
             name = parts[2] if len(parts) > 2 else ""
-            yield MoleculeRecord(mid, name, smi, "smiles", f"{base}:{lineno}", inchikey(smi, "smiles") if keys else None)
+            key = inchikey(smi, "smiles") if keys else None
+            yield MoleculeRecord(mid, name, smi, "smiles", f"{base}:{lineno}", key)
 
 
 def _pick(header: Sequence[str], wanted: Optional[str], candidates: Sequence[str], what: str, path: str,
