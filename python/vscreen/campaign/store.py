@@ -6,6 +6,7 @@
     DIR/results/<target>/chunk-000042.parquet   one row per molecule of chunk 42 docked into <target>
     DIR/poses/<target>/chunk-000042.sdf         the top poses of those molecules
     DIR/shards/shard-0-of-4.json           what a (shard) run saw: chunks in the library, records, duplicates
+    DIR/merged/<target>/part-*.parquet     the report's compaction of finished chunks (merged.py)
     DIR/report/                            written by `vscreen report`
 
 Every file is written under a temporary name in its final folder and renamed into place (os.replace), so a
