@@ -15,7 +15,7 @@ import pytest
 
 import vscreen
 from conftest import BOX_1IEP
-from vscreen.campaign import build_report, config_from_dict, run_campaign
+from vscreen.campaign import CampaignError, build_report, config_from_dict, plan_campaign, run_campaign
 
 pytestmark = pytest.mark.skipif(not hasattr(vscreen._vscreen, "prepare_ligands"),
                                 reason="this build has no ligand preparation (vscreen.prepare_ligands)")
@@ -123,18 +123,44 @@ def test_resume_after_kill_9(reference, tmp_path, data_dir):
     assert not glob.glob(str(out / ".vscreen-keys-*"))  # the InChIKey set's file is never left behind
 
 
-def test_shards_merge_to_the_unsharded_rows(reference, tmp_path):
+def test_shards_merge_to_the_unsharded_rows(reference, tmp_path, monkeypatch):
     cfg, _, expected, _ = reference
     out = tmp_path / "camp"
+    with pytest.raises(CampaignError, match="vscreen plan"):  # a job array's task never plans by itself
+        run_campaign(cfg, str(out), shard=(0, 2), threads=2)
+    plan_campaign(cfg, str(out), workers=1)
+
+    def no_library(*args, **kwargs):
+        raise AssertionError("a shard read the library")
+    monkeypatch.setattr("vscreen.campaign.runner.read_library", no_library)
+    # Shard 0 reads only its own chunk files (0 and 2): without chunks 1 and 3 it runs just the same.
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    for k in (1, 3):
+        os.replace(out / "library" / f"chunk-00000{k}.parquet", aside / f"chunk-00000{k}.parquet")
     first = run_campaign(cfg, str(out), shard=(0, 2), threads=2)
     assert first.chunks_owned == 2 and first.chunks_in_library == 4
     rep_half = build_report(str(out))
     assert not rep_half.complete and rep_half.missing_chunks["abl"] == [1, 3]
+    with pytest.raises(CampaignError, match="chunk 1 of the library plan is missing"):
+        run_campaign(cfg, str(out), shard=(1, 2), threads=2)
+    for k in (1, 3):
+        os.replace(aside / f"chunk-00000{k}.parquet", out / "library" / f"chunk-00000{k}.parquet")
     run_campaign(cfg, str(out), shard=(1, 2), threads=2)
     rep = build_report(str(out))
     assert rep.complete
     _same_rows(_rows(out), expected)
     assert len(pd.read_csv(rep.csv_paths["abl"])) == 7
+
+
+def test_campaign_from_before_the_plan_resumes(reference, tmp_path):
+    import shutil
+    cfg, finished, expected, _ = reference
+    out = tmp_path / "camp"  # a directory as the code before the plan left it: results, no library/
+    shutil.copytree(finished, out, ignore=shutil.ignore_patterns("library", "report", "merged"))
+    summary = run_campaign(cfg, str(out), threads=1)
+    assert (summary.chunks_already_done, summary.chunks_docked, summary.chunks_in_library) == (4, 0, 4)
+    _same_rows(_rows(out), expected)
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # tornado's make_current, inside distributed
@@ -263,3 +289,78 @@ def test_cli_unichem_with_reference_and_sources(tmp_path, data_dir, run_cli):
         assert (rows["status"] == "ok").all()
     else:  # a build without InChI input: the molecules are results with the reason, not dropped
         assert (rows["stage"] == "prepare").all() and rows["error"].str.contains("InChI").all()
+
+
+def test_report_resumes_after_kill_9(reference, tmp_path):
+    import shutil
+    _, finished, _, _ = reference
+    expected = build_report(str(finished))
+    out = tmp_path / "camp"  # the same finished campaign, not yet reported
+    shutil.copytree(finished, out, ignore=shutil.ignore_patterns("report", "merged"))
+    proc = subprocess.Popen([sys.executable, "-m", "vscreen", "report", str(out)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not (out / "merged").exists():
+        if proc.poll() is not None:
+            pytest.fail(f"the report ended before merging: {proc.communicate()}")
+        time.sleep(0.002)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (out / "report" / "report.html").exists(), "the kill should land in the middle of the report"
+    for part in glob.glob(str(out / "merged" / "*" / "part-*.parquet")):  # whole parts or none
+        duckdb.sql(f"SELECT count(*) FROM read_parquet('{part}')").fetchone()
+    rep = build_report(str(out))
+    assert rep.complete and rep.duplicate_rows == 0
+    for name in ("hits_abl.csv", "failures.csv"):
+        assert (out / "report" / name).read_text() == (finished / "report" / name).read_text()
+    pd.testing.assert_frame_equal(rep.counts, expected.counts)
+    _same_rows(duckdb.sql(f"SELECT * FROM read_parquet('{out}/merged/*/part-*.parquet') ORDER BY target, position"
+                          ).df(), _rows(finished))
+
+
+FAKE_SBATCH = """#!/bin/bash
+# A stand-in for SLURM's sbatch: records the job script and arguments, then runs the script here as the job.
+n=$$  # unique per call: the cluster submits its jobs at once
+cp "${@: -1}" "$FAKE_SLURM_DIR/job-$n.sh"
+echo "$@" > "$FAKE_SLURM_DIR/job-$n.args"
+setsid bash "$FAKE_SLURM_DIR/job-$n.sh" > "$FAKE_SLURM_DIR/job-$n.log" 2>&1 < /dev/null &
+echo "Submitted batch job $!"
+"""
+FAKE_SCANCEL = """#!/bin/bash
+# A stand-in for SLURM's scancel: records the job ids and ends those jobs (process groups).
+echo "$@" >> "$FAKE_SLURM_DIR/scancel.log"
+for id in "$@"; do kill -- -"$id" 2>/dev/null; done
+exit 0
+"""
+
+
+def test_cluster_slurm_submits_workers_with_sbatch(reference, tmp_path, data_dir):
+    pytest.importorskip("dask_jobqueue")
+    cfg, _, expected, _ = reference
+    bin_dir, record = tmp_path / "bin", tmp_path / "slurm"
+    bin_dir.mkdir()
+    record.mkdir()
+    for name, text in (("sbatch", FAKE_SBATCH), ("scancel", FAKE_SCANCEL)):
+        (bin_dir / name).write_text(text)
+        (bin_dir / name).chmod(0o755)
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", FAKE_SLURM_DIR=str(record))
+    out = tmp_path / "camp"
+    r = subprocess.run(_cli("--receptor", data_dir / "1iep_receptor.pdbqt", "--library", cfg.library.paths[0],
+                            "--center", *CENTER, "--size", *SIZE, "--chunk-size", 2, "--exhaustiveness", 1,
+                            "--search-scale", 0.05, "--seed", 7, "--num-modes", 3, "--no-progress", "--no-report",
+                            "--name", "tiny", "--cluster", "slurm", "--cluster-queue", "short", "--cluster-cores", 1,
+                            "--cluster-memory", "2GB", "--cluster-walltime", "00:10:00", "--cluster-jobs", 2,
+                            "--cluster-directive=--gres=gpu:0", "--out", out),
+                       capture_output=True, text=True, timeout=300, env=env)
+    assert r.returncode == 0, r.stderr + "".join(p.read_text() for p in record.glob("*.log"))
+    assert "4 docked" in r.stdout
+    _same_rows(_rows(out), expected)
+    scripts = sorted(record.glob("job-*.sh"))
+    assert len(scripts) == 2
+    script = scripts[0].read_text()
+    for directive in ("#SBATCH -J vscreen-tiny", "#SBATCH -p short", "#SBATCH --cpus-per-task=1",
+                      "#SBATCH --mem=2G", "#SBATCH -t 00:10:00", "#SBATCH --gres=gpu:0"):
+        assert directive in script
+    assert "distributed.cli.dask_worker" in script and "--nthreads 1" in script
+    cancelled = (record / "scancel.log").read_text().split()  # the cluster's jobs end with the campaign
+    assert len(cancelled) == 2

@@ -1,7 +1,8 @@
 """Screening campaigns: many targets x one library, streamed in chunks into a resumable campaign directory.
 
-readers (SMILES, CSV, SDF, DrugBank XML, UniChem) -> de-duplication by InChIKey -> deterministic chunks ->
-(prepare, dock) per chunk, locally or on Dask -> one Parquet + one SDF per (target, chunk) -> DuckDB report.
+plan (once): readers (SMILES, CSV, SDF, DrugBank XML, UniChem) -> InChIKeys -> DuckDB de-duplication ->
+numbered chunk files; then per chunk of a shard: (prepare, dock), locally or on Dask -> one Parquet + one SDF per
+(target, chunk) -> DuckDB report.
 """
 from __future__ import annotations
 
@@ -11,17 +12,19 @@ from .config import CampaignConfig, LibrarySpec, TargetSpec, config_from_args, c
 from .dedup import DedupStats, KeySet, deduplicate
 from .drugbank import read_drugbank_xml
 from .errors import CampaignError
+from .plan import build_plan
+from .planned import PlannedLibrary
 from .readers import read_csv, read_library, read_sdf, read_smiles
 from .records import MoleculeRecord
 from .report import Report, build_report
-from .runner import RunSummary, library_records, run_campaign
+from .runner import RunSummary, library_records, plan_campaign, run_campaign
 from .store import CampaignStore
 from .unichem import read_unichem
 
 __all__ = [
     "COLUMNS", "CampaignConfig", "CampaignError", "CampaignStore", "Chunk", "ChunkJob", "ChunkOutput", "DedupStats",
-    "KeySet", "LibrarySpec", "MoleculeRecord", "Report", "RunSummary", "TargetSpec", "build_report",
-    "config_from_args", "config_from_dict", "deduplicate", "iter_chunks", "library_records", "load_config",
-    "parse_shard", "read_csv", "read_drugbank_xml", "read_library", "read_sdf", "read_smiles", "read_unichem",
-    "run_campaign", "run_chunk_job", "shard_chunks",
+    "KeySet", "LibrarySpec", "MoleculeRecord", "PlannedLibrary", "Report", "RunSummary", "TargetSpec", "build_plan",
+    "build_report", "config_from_args", "config_from_dict", "deduplicate", "iter_chunks", "library_records",
+    "load_config", "parse_shard", "plan_campaign", "read_csv", "read_drugbank_xml", "read_library", "read_sdf",
+    "read_smiles", "read_unichem", "run_campaign", "run_chunk_job", "shard_chunks",
 ]

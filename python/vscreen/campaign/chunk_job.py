@@ -9,7 +9,7 @@ import os
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .. import _vscreen
 from .config import TargetSpec
@@ -28,13 +28,14 @@ class ChunkJob:
     """A chunk and everything needed to process it (picklable: it travels to Dask workers)."""
     chunk: int
     start: int
-    records: List[MoleculeRecord]
+    records: Optional[List[MoleculeRecord]]  # None: read them from library_chunk where the job runs
     targets: List[TargetSpec]  # receptor paths readable where the job runs
     docking: Dict[str, Any]
     preparation: Dict[str, Any]
     poses_per_molecule: int = 1
     device: str = "auto"
     threads: int = 0
+    library_chunk: Optional[Tuple[str, str]] = None  # (planned chunk file, plan fingerprint)
 
 
 @dataclass
@@ -112,6 +113,10 @@ def run_chunk_job(job: ChunkJob) -> ChunkOutput:
     """Prepares and docks one chunk into every target of the job. Molecules that fail to read, prepare or dock
     become rows with status "failed", the stage ("read", "prepare", "dock") and the reason."""
     t0 = time.perf_counter()
+    if job.records is None:
+        from dataclasses import replace
+        from .planned import read_chunk
+        job = replace(job, records=read_chunk(job.library_chunk[0], job.chunk, job.start, job.library_chunk[1]))
     out = ChunkOutput(job.chunk, len(job.records))
     readable = [i for i, r in enumerate(job.records) if not r.error]
     forms_of: Dict[int, List[PreparedForm]] = {i: [] for i in readable}

@@ -1,4 +1,4 @@
-"""The campaign subcommands of the `vscreen` command line: `screen`, `report` and `demo` (added by cli.py)."""
+"""The campaign subcommands of the `vscreen` command line: `plan`, `screen`, `report` and `demo` (added by cli.py)."""
 from __future__ import annotations
 
 import argparse
@@ -82,28 +82,39 @@ def _progress(total: Optional[int], enabled: bool, desc: str):
     return tqdm(total=total, unit="mol", desc=desc, dynamic_ncols=True, smoothing=0.1, file=sys.stderr)
 
 
+def _planning_log(out: TextIO):
+    return lambda msg: print(f"plan: {msg}", file=out, flush=True)
+
+
 def run_screen(cfg, out_dir: str, args: argparse.Namespace, out: TextIO, show: int = 10) -> int:
     from .chunks import parse_shard
     from .report import build_report
-    from .runner import estimate_records, run_campaign
+    from .runner import run_campaign
     shard = parse_shard(args.shard)
     executor = None
+    threads = args.threads
+    if getattr(args, "dask", None) and getattr(args, "cluster", None):
+        raise CampaignError("give --dask ADDRESS (a running scheduler) or --cluster slurm, not both")
     if getattr(args, "dask", None):
         from .dask_backend import DaskExecutor
         executor = DaskExecutor(args.dask)
-    total = estimate_records(cfg.library) if not args.no_progress else None
-    if total is not None:
-        total = -(-total // shard[1]) * len(cfg.targets)
+    elif getattr(args, "cluster", None):
+        from .dask_backend import DaskExecutor, slurm_cluster
+        cluster = slurm_cluster(jobs=args.cluster_jobs, cores=args.cluster_cores, memory=args.cluster_memory,
+                                walltime=args.cluster_walltime, queue=args.cluster_queue,
+                                directives=args.cluster_directive or (), name=f"vscreen-{cfg.name}")
+        executor = DaskExecutor(cluster, in_flight=2 * args.cluster_jobs)
+        threads = threads or args.cluster_cores  # a job's worker docks on its allocation, not the node's cores
     where = f" (shard {shard[0]}/{shard[1]})" if shard[1] > 1 else ""
     files = ", ".join(os.path.basename(p) for p in cfg.library.paths)
     print(f"Campaign {cfg.name}: {len(cfg.targets)} target(s) x {files}"
           f"{where} -> {out_dir}", file=out)
-    bar = _progress(total, not args.no_progress, "docking")
+    bar = _progress(None, not args.no_progress, "docking")
     t0 = time.perf_counter()
     try:
-        summary = run_campaign(cfg, out_dir, shard=shard, device=args.device, threads=args.threads,
-                               executor=executor, progress=bar)
-        if bar is not None:  # the estimate counted duplicates and header lines: end the bar at 100 %
+        summary = run_campaign(cfg, out_dir, shard=shard, device=args.device, threads=threads,
+                               executor=executor, progress=bar, log=_planning_log(out))
+        if bar is not None:  # failures can end a chunk early: end the bar at 100 %
             bar.total = bar.n
             bar.refresh()
     finally:
@@ -113,7 +124,7 @@ def run_screen(cfg, out_dir: str, args: argparse.Namespace, out: TextIO, show: i
             executor.close()
     elapsed = time.perf_counter() - t0
     rate = summary.molecules_docked / elapsed if elapsed > 0 else 0.0
-    print(f"Read {summary.records_read} record(s), {summary.duplicates} duplicate(s) by InChIKey; "
+    print(f"Library: {summary.records_read} record(s), {summary.duplicates} duplicate(s) by InChIKey; "
           f"{summary.chunks_owned} chunk(s) of {summary.chunks_in_library} for this run: {summary.chunks_docked} "
           f"docked, {summary.chunks_already_done} already done. {summary.molecules_docked} molecule-target result(s) "
           f"({summary.failed} failed) in {elapsed:.1f} s ({rate:.2f} mol/s).", file=out)
@@ -130,13 +141,31 @@ def cmd_screen(args: argparse.Namespace, out: TextIO) -> int:
     return run_screen(_config(args), args.out, args, out)
 
 
+def cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
+    from .runner import plan_campaign
+    t0 = time.perf_counter()
+    plan = plan_campaign(_config(args), args.out, workers=args.workers, log=_planning_log(out),
+                         batch_size=args.batch_size, memory_limit=args.memory_limit)
+    p = plan.plan
+    if args.verify:
+        bad = plan.verify()
+        if bad:
+            raise CampaignError(f"{plan.directory}: {len(bad)} chunk file(s) missing or changed (first: "
+                                f"{', '.join(map(str, bad[:5]))}); delete {plan.directory} and plan again")
+        print(f"Verified the checksums of {plan.chunks} chunk file(s).", file=out)
+    print(f"Planned {p['records_read']} record(s): {p['duplicates']} duplicate(s) by InChIKey, {p['unique']} "
+          f"unique ({p['reader_errors']} malformed, {p['without_key']} without a key) in {plan.chunks} chunk(s) "
+          f"of {plan.chunk_size} -> {plan.directory} ({time.perf_counter() - t0:.1f} s)", file=out)
+    return 0
+
+
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     from .report import build_report
     rep = build_report(args.dir, top=args.top)
     total = int(rep.counts["n"].sum()) if len(rep.counts) else 0
     print(f"Campaign {rep.out_dir}: {total} result row(s) from {len(rep.hits)} target(s)", file=out)
     if rep.chunks_in_library is None:
-        print("completeness unknown: no run has read the whole library yet", file=out)
+        print("completeness unknown: the library is not planned yet (vscreen plan)", file=out)
     elif rep.complete:
         print(f"complete: all {rep.chunks_in_library} chunk(s) done for every target", file=out)
     else:
@@ -167,18 +196,8 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     return rc
 
 
-def add_campaign_commands(sub) -> None:
-    """Adds `screen`, `report` and `demo` to the CLI's subparsers."""
-    s = sub.add_parser(
-        "screen", help="screen a library against one or more targets (a resumable campaign)",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Dock every molecule of a library into every target, chunk by chunk, into a campaign "
-                    "directory. Running the same command again resumes: finished chunks are kept.",
-        epilog="library formats: .smi/.smiles (SMILES [ID [NAME]]), .csv/.tsv (smiles, id, name columns; the\n"
-               "DrugBank approved-drugs CSV as is), .sdf[.gz] (DrugBank structure SDF fields), .xml (DrugBank\n"
-               "full database), UniChem structure.tsv.gz (+ reference.tsv.gz via a config file).\n"
-               "Molecules are de-duplicated by InChIKey; failed molecules are results with a reason.\n"
-               "outputs: DIR/results/<target>/chunk-N.parquet, DIR/poses/<target>/chunk-N.sdf, DIR/report/.")
+def _library_arguments(s) -> None:
+    """The config / receptor / library / box options that `screen` and `plan` share."""
     s.add_argument("config", nargs="?", help="campaign config (.yaml/.yml/.toml); or use the options below")
     s.add_argument("--receptor", nargs="+", action="extend", metavar="FILE",
                    help="receptor(s): .pdbqt, .pdb with hydrogens, or a raw PDB/mmCIF (prepared once)")
@@ -195,11 +214,54 @@ def add_campaign_commands(sub) -> None:
     s.add_argument("--name", help="campaign name (default: campaign)")
     s.add_argument("--out", required=True, metavar="DIR", help="campaign directory (created, or resumed)")
     s.add_argument("--chunk-size", type=int, help="molecules per chunk (default 100)")
+
+
+def add_campaign_commands(sub) -> None:
+    """Adds `plan`, `screen`, `report` and `demo` to the CLI's subparsers."""
+    p = sub.add_parser(
+        "plan", help="read and de-duplicate a campaign's library once into numbered chunk files",
+        description="Read the library once, de-duplicate it by InChIKey (first occurrence wins) and write it as "
+                    "numbered chunk files into DIR/library/ (chunk-N.parquet, index.parquet, plan.json last). "
+                    "Run it once before a job array of `vscreen screen --shard`; an unsharded screen plans by "
+                    "itself. Killed, it resumes; a finished plan is kept.")
+    _library_arguments(p)
+    _docking_options(p)  # accepted so that a plan and its screens can share one command line
+    p.add_argument("--workers", type=int, default=0, metavar="N",
+                   help="processes computing InChIKeys, DuckDB threads (default 0 = all cores)")
+    p.add_argument("--memory-limit", default="2GB", help="DuckDB's memory limit while de-duplicating (default 2GB)")
+    p.add_argument("--verify", action="store_true", help="check every chunk file against the index's checksums")
+    p.add_argument("--batch-size", type=int, default=100_000, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_plan)
+
+    s = sub.add_parser(
+        "screen", help="screen a library against one or more targets (a resumable campaign)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Dock every molecule of a library into every target, chunk by chunk, into a campaign "
+                    "directory. Running the same command again resumes: finished chunks are kept.",
+        epilog="library formats: .smi/.smiles (SMILES [ID [NAME]]), .csv/.tsv (smiles, id, name columns; the\n"
+               "DrugBank approved-drugs CSV as is), .sdf[.gz] (DrugBank structure SDF fields), .xml (DrugBank\n"
+               "full database), UniChem structure.tsv.gz (+ reference.tsv.gz via a config file).\n"
+               "Molecules are de-duplicated by InChIKey; failed molecules are results with a reason.\n"
+               "The library is planned once (vscreen plan; an unsharded run plans by itself), then every\n"
+               "shard reads only its own chunk files.\n"
+               "outputs: DIR/library/ (the plan), DIR/results/<target>/chunk-N.parquet,\n"
+               "DIR/poses/<target>/chunk-N.sdf, DIR/report/.")
+    _library_arguments(s)
     s.add_argument("--shard", metavar="I/N",
                    help="run shard I of N (chunks k with k mod N == I); 'N' alone takes I from the job array "
                         "(SLURM_ARRAY_TASK_ID, PBS_ARRAY_INDEX, SGE_TASK_ID, LSB_JOBINDEX)")
     _docking_options(s)
     s.add_argument("--dask", metavar="ADDRESS", help="run the chunks on this Dask scheduler (tcp://host:8786)")
+    c = s.add_argument_group("batch-scheduler cluster (dask-jobqueue)", "start Dask workers as batch jobs and run "
+                             "the chunks on them; the scheduler runs in this process")
+    c.add_argument("--cluster", choices=("slurm",), help="submit the workers with sbatch (SLURMCluster)")
+    c.add_argument("--cluster-queue", metavar="PARTITION", help="partition (#SBATCH -p)")
+    c.add_argument("--cluster-cores", type=int, default=1, metavar="N", help="CPUs per job (default 1)")
+    c.add_argument("--cluster-memory", default="4GB", metavar="SIZE", help="memory per job (default 4GB)")
+    c.add_argument("--cluster-walltime", default="01:00:00", metavar="HH:MM:SS", help="per job (default 1 h)")
+    c.add_argument("--cluster-jobs", type=int, default=1, metavar="N", help="worker jobs (default 1)")
+    c.add_argument("--cluster-directive", action="append", metavar="TEXT",
+                   help="extra #SBATCH directive, e.g. --cluster-directive=--gres=gpu:1 (repeatable)")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
     s.add_argument("--no-report", action="store_true", help="do not write the report at the end")
     s.set_defaults(func=cmd_screen)

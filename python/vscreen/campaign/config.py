@@ -14,7 +14,8 @@ from the config file's folder. Example (YAML; the TOML keys are the same):
       options: {smiles_column: smiles}       # passed to the reader (id_field, groups, reference, sources, ...)
     docking: {exhaustiveness: 8, seed: 42, num_modes: 9}
     preparation: {max_stereoisomers: 4}
-    chunk_size: 100
+    chunk_size: 100                          # molecules per chunk: the plan writes library/chunk-k.parquet
+                                             # (vscreen plan); shard i of n docks the chunks k with k mod n == i
     poses_per_molecule: 1
     refine: {top: 50, md_ps: 0}              # optional: OpenMM MM-GBSA of the top hits (vscreen.refine) at the end
 """

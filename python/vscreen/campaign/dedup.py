@@ -1,10 +1,10 @@
 """De-duplication of a record stream by InChIKey, first occurrence wins, in memory that does not grow.
 
 The set of keys seen is an on-disk SQLite table (a WITHOUT ROWID primary key), not a Python set: a Python set of
-160 M UniChem keys would take ~15 GB, the table ~6 GB of disk and a few MB of page cache. Each run (each shard of
-an array job too) re-reads the library from the start with a fresh set, so every process sees the same
-de-duplicated stream and so the same chunks. Records without a key (unparseable: preparation will say why) and
-records the reader marked as malformed are never merged.
+160 M UniChem keys would take ~15 GB, the table ~6 GB of disk and a few MB of page cache. vscreen.screen() uses
+it on the molecules it is given; campaigns plan their library once with DuckDB instead (plan.py), and this
+stream is the semantics the plan is tested against. Records without a key (unparseable: preparation will say
+why) and records the reader marked as malformed are never merged.
 """
 from __future__ import annotations
 

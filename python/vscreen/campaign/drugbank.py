@@ -39,7 +39,7 @@ def _properties(drug: ET.Element, section: str) -> dict:
     return out
 
 
-def _record(drug: ET.Element, base: str, count: int) -> MoleculeRecord:
+def _record(drug: ET.Element, base: str, count: int, keys: bool = True) -> MoleculeRecord:
     ids, name = [], ""
     for child in drug:
         tag = _local(child.tag)
@@ -59,10 +59,10 @@ def _record(drug: ET.Element, base: str, count: int) -> MoleculeRecord:
     key = _valid_key(props.get("InChIKey", ""))
     if props.get("SMILES"):
         smi = props["SMILES"]
-        return MoleculeRecord(mid, name, smi, "smiles", src, key or inchikey(smi, "smiles"))
+        return MoleculeRecord(mid, name, smi, "smiles", src, key or (inchikey(smi, "smiles") if keys else None))
     if props.get("InChI"):
         inchi = props["InChI"]
-        return MoleculeRecord(mid, name, inchi, "inchi", src, key or inchikey(inchi, "inchi"))
+        return MoleculeRecord(mid, name, inchi, "inchi", src, key or (inchikey(inchi, "inchi") if keys else None))
     kind = drug.get("type", "unknown type")
     return MoleculeRecord(mid, name, "", "smiles", src, key,
                           error=f"no structure in DrugBank (a {kind} drug: no SMILES or InChI)")
@@ -75,10 +75,12 @@ def _groups(drug: ET.Element) -> set:
     return set()
 
 
-def read_drugbank_xml(path: str, groups: Optional[Iterable[str]] = None) -> Iterator[MoleculeRecord]:
+def read_drugbank_xml(path: str, groups: Optional[Iterable[str]] = None,
+                      keys: bool = True) -> Iterator[MoleculeRecord]:
     """Records of DrugBank's XML, in file order. ``groups`` (e.g. ["approved"]) keeps only drugs in one of those
     groups; others are skipped as not part of the library. Drugs without a structure (biotech) are yielded with
-    their error set, so they show up as failed results."""
+    their error set, so they show up as failed results. ``keys=False``: drugs without a DrugBank InChIKey get
+    none (the caller computes them)."""
     base = os.path.basename(path)
     wanted = {g.lower() for g in groups} if groups else None
     count = 0
@@ -96,7 +98,7 @@ def read_drugbank_xml(path: str, groups: Optional[Iterable[str]] = None) -> Iter
                 if depth == 1 and _local(elem.tag) == "drug":
                     count += 1
                     if wanted is None or _groups(elem) & wanted:
-                        yield _record(elem, base, count)
+                        yield _record(elem, base, count, keys)
                     elem.clear()
                     if root is not None:
                         root.clear()

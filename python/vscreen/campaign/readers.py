@@ -48,10 +48,11 @@ def _valid_key(key: str) -> Optional[str]:
     return key if _KEY_RE.match(key) else None
 
 
-def read_smiles(path: str) -> Iterator[MoleculeRecord]:
+def read_smiles(path: str, keys: bool = True) -> Iterator[MoleculeRecord]:
     """A SMILES file: one molecule a line, ``SMILES [ID [NAME...]]`` separated by whitespace; blank lines and
     lines starting with '#' are skipped, as is a first line whose first word is "smiles". Without an ID the
-    record is named <file stem>_<line>."""
+    record is named <file stem>_<line>. ``keys=False`` leaves the InChIKeys to the caller (the plan computes
+    them on every core)."""
     base, stem = os.path.basename(path), _stem(path)
     with open_text(path) as f:
         first = True
@@ -67,7 +68,8 @@ def read_smiles(path: str) -> Iterator[MoleculeRecord]:
             smi = parts[0]
             mid = parts[1] if len(parts) > 1 else f"{stem}_{lineno}"
             name = parts[2] if len(parts) > 2 else ""
-            yield MoleculeRecord(mid, name, smi, "smiles", f"{base}:{lineno}", inchikey(smi, "smiles"))
+            key = inchikey(smi, "smiles") if keys else None
+            yield MoleculeRecord(mid, name, smi, "smiles", f"{base}:{lineno}", key)
 
 
 def _pick(header: Sequence[str], wanted: Optional[str], candidates: Sequence[str], what: str, path: str,
@@ -87,11 +89,12 @@ def _pick(header: Sequence[str], wanted: Optional[str], candidates: Sequence[str
 
 
 def read_csv(path: str, smiles_column: Optional[str] = None, id_column: Optional[str] = None,
-             name_column: Optional[str] = None, delimiter: Optional[str] = None) -> Iterator[MoleculeRecord]:
+             name_column: Optional[str] = None, delimiter: Optional[str] = None,
+             keys: bool = True) -> Iterator[MoleculeRecord]:
     """A CSV (or TSV: .tsv/.tab, or delimiter="\\t") table with a header line. The SMILES, ID and name columns
     are found by their usual names (smiles, drugbank_id, name, ...; case-insensitive) unless named. This reads
     the DrugBank approved-drugs CSV (drugbank_id,name,smiles,atc) as it is. A row with the wrong number of cells
-    or an empty SMILES cell is yielded with its error set."""
+    or an empty SMILES cell is yielded with its error set. ``keys``: as in read_smiles."""
     base, stem = os.path.basename(path), _stem(path)
     if delimiter is None:
         low = path.lower().removesuffix(".gz")
@@ -121,11 +124,11 @@ def read_csv(path: str, smiles_column: Optional[str] = None, id_column: Optional
             if not smi:
                 yield MoleculeRecord(mid, name, "", "smiles", src, error="empty SMILES cell")
                 continue
-            yield MoleculeRecord(mid, name, smi, "smiles", src, inchikey(smi, "smiles"))
+            yield MoleculeRecord(mid, name, smi, "smiles", src, inchikey(smi, "smiles") if keys else None)
 
 
 def _sdf_record(lines, start: int, count: int, base: str, stem: str, id_field: Optional[str],
-                name_field: Optional[str]) -> MoleculeRecord:
+                name_field: Optional[str], keys: bool = True) -> MoleculeRecord:
     src = f"{base}:{start}"
     try:
         end = next(i for i, l in enumerate(lines) if l.startswith("M  END"))
@@ -155,15 +158,19 @@ def _sdf_record(lines, start: int, count: int, base: str, stem: str, id_field: O
 
     mid = field(id_field, SDF_ID_FIELDS) or title or f"{stem}_{count}"
     name = field(name_field, SDF_NAME_FIELDS) or (title if title != mid else "")
-    key = next((_valid_key(fields[c]) for c in SDF_KEY_FIELDS if c in fields), None) or inchikey(block, "molblock")
+    key = next((_valid_key(fields[c]) for c in SDF_KEY_FIELDS if c in fields), None)
+    if key is None and keys:
+        key = inchikey(block, "molblock")
     return MoleculeRecord(mid, name, block, "molblock", src, key)
 
 
-def read_sdf(path: str, id_field: Optional[str] = None, name_field: Optional[str] = None) -> Iterator[MoleculeRecord]:
+def read_sdf(path: str, id_field: Optional[str] = None, name_field: Optional[str] = None,
+             keys: bool = True) -> Iterator[MoleculeRecord]:
     """An SDF file (plain or .gz), record by record. The ID comes from id_field, else from the first of the usual
     data fields (DRUGBANK_ID, DATABASE_ID, ID, ...), else the title line; the name from name_field, GENERIC_NAME,
     NAME, ... This reads DrugBank's structure SDF (DRUGBANK_ID, GENERIC_NAME, INCHI_KEY) as it is. An INCHI_KEY
-    field is trusted as the de-duplication key; otherwise the key is computed from the molblock."""
+    field is trusted as the de-duplication key; otherwise the key is computed from the molblock (unless
+    ``keys=False``, as in read_smiles)."""
     base, stem = os.path.basename(path), _stem(path)
     with open_text(path) as f:
         lines, start, count = [], 1, 0
@@ -171,13 +178,13 @@ def read_sdf(path: str, id_field: Optional[str] = None, name_field: Optional[str
             if line.startswith("$$$$"):
                 count += 1
                 if any(l.strip() for l in lines):
-                    yield _sdf_record(lines, start, count, base, stem, id_field, name_field)
+                    yield _sdf_record(lines, start, count, base, stem, id_field, name_field, keys)
                 lines, start = [], lineno + 1
             else:
                 lines.append(line)
         if any(l.strip() for l in lines):
             count += 1
-            yield _sdf_record(lines, start, count, base, stem, id_field, name_field)
+            yield _sdf_record(lines, start, count, base, stem, id_field, name_field, keys)
 
 
 def library_format(path: str) -> str:
@@ -194,21 +201,22 @@ def library_format(path: str) -> str:
                         f"(smiles, csv, sdf, drugbank-xml, unichem)")
 
 
-def read_library(path: str, format: str = "auto", **options) -> Iterator[MoleculeRecord]:
+def read_library(path: str, format: str = "auto", keys: bool = True, **options) -> Iterator[MoleculeRecord]:
     """Records of one library file with the reader for its format ("auto": from the name). Options go to the
-    reader (smiles_column=..., id_field=..., groups=..., reference=..., sources=...)."""
+    reader (smiles_column=..., id_field=..., groups=..., reference=..., sources=...). ``keys=False``: records
+    that carry no InChIKey in the file get none (the caller computes them; UniChem dumps always carry theirs)."""
     if not os.path.exists(path):
         raise CampaignError(f"{path}: library file not found")
     fmt = library_format(path) if format == "auto" else format
     if fmt == "smiles":
-        return read_smiles(path, **options)
+        return read_smiles(path, keys=keys, **options)
     if fmt == "csv":
-        return read_csv(path, **options)
+        return read_csv(path, keys=keys, **options)
     if fmt == "sdf":
-        return read_sdf(path, **options)
+        return read_sdf(path, keys=keys, **options)
     if fmt == "drugbank-xml":
         from .drugbank import read_drugbank_xml
-        return read_drugbank_xml(path, **options)
+        return read_drugbank_xml(path, keys=keys, **options)
     if fmt == "unichem":
         from .unichem import read_unichem
         return read_unichem(path, **options)

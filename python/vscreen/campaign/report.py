@@ -1,8 +1,10 @@
-"""The final report of a campaign directory: DuckDB over every chunk's Parquet file (all shards), a ranked hits
-CSV per target, a failures CSV, and one HTML page with the score distributions and the top hits drawn.
+"""The final report of a campaign directory: DuckDB over every finished chunk (all shards), a ranked hits CSV
+per target, a failures CSV, and one HTML page with the score distributions and the top hits drawn.
 
-Everything is computed by SQL over the Parquet files (DuckDB streams them), so reporting a campaign of millions
-of rows needs no more memory than the top hits; report/query.sql holds the queries as they ran.
+The chunk files are first compacted into a few merged parts per target (merged.py), so the queries open tens of
+files however many chunks there are. Everything is computed by SQL (DuckDB streams the files; the top hits are
+a Top-N, not a sort of every row; DuckDB's memory is capped and spills to report/.duckdb-tmp), so reporting a
+campaign of millions of rows needs no more memory than the top hits; report/query.sql holds the queries.
 """
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ class Report:
 
     @property
     def complete(self) -> bool:
-        """Every chunk of the library is done for every target (known once a run has read the whole library)."""
+        """Every chunk of the library is done for every target (known once the library is planned)."""
         return self.chunks_in_library is not None and not any(self.missing_chunks.values())
 
 
@@ -43,18 +45,24 @@ def _sql_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def queries(results_glob: str, top: int) -> Dict[str, str]:
-    """The SQL the report runs (DuckDB dialect), by name."""
+def hits_query(target: str, top: int) -> str:
+    """The ranked hits of one target: the best ``top`` by affinity (0 = all), a Top-N over the rows."""
     terms = ", ".join(TERM_COLUMNS)
+    limit = f" LIMIT {int(top)}" if top > 0 else ""
+    return ("SELECT row_number() OVER (ORDER BY affinity, position) AS rank,\n"
+            f"       id, name, smiles, affinity, inter, intra, {terms},\n"
+            "       variant, variants, heavy_atoms, torsions, inchikey, source, chunk, position\n"
+            f"FROM (SELECT * FROM results WHERE target = {_sql_str(target)} AND status = 'ok'\n"
+            f"      ORDER BY affinity, position{limit})\n"
+            "ORDER BY rank")
+
+
+def queries(results_glob: str, top: int) -> Dict[str, str]:
+    """The SQL the report runs (DuckDB dialect), by name; "hits" is shown for a target named <target>."""
     src = f"read_parquet({_sql_str(results_glob)}, union_by_name = true)"
     return {
         "results": f"CREATE OR REPLACE VIEW results AS SELECT * FROM {src};",
-        "hits": ("SELECT target, row_number() OVER (PARTITION BY target ORDER BY affinity, position) AS rank,\n"
-                 f"       id, name, smiles, affinity, inter, intra, {terms},\n"
-                 "       variant, variants, heavy_atoms, torsions, inchikey, source, chunk, position\n"
-                 "FROM results WHERE status = 'ok'\n"
-                 + (f"QUALIFY rank <= {int(top)}\n" if top > 0 else "") +
-                 "ORDER BY target, rank"),
+        "hits": hits_query("<target>", top),
         "counts": ("SELECT target, status, stage, count(*) AS n FROM results\n"
                    "GROUP BY ALL ORDER BY target, status, stage"),
         "histogram": ("SELECT target, floor(affinity * 4) / 4 AS bin, count(*) AS n FROM results\n"
@@ -124,7 +132,7 @@ def _html(manifest, rep: Report, hist, reasons, sql: Dict[str, str], draw: int, 
              f"{html.escape(manifest.get('vscreen_version', '?'))} &middot; docking "
              f"{html.escape(', '.join(f'{k}={v}' for k, v in sorted(ident['docking'].items())))}</p>"]
     if rep.chunks_in_library is None:
-        parts.append("<p class='warn'>No run has read the whole library yet: completeness unknown.</p>")
+        parts.append("<p class='warn'>The library is not planned yet: completeness unknown.</p>")
     elif rep.complete:
         parts.append(f"<p>Complete: all {rep.chunks_in_library} chunks done for every target.</p>")
     else:
@@ -159,31 +167,36 @@ def _html(manifest, rep: Report, hist, reasons, sql: Dict[str, str], draw: int, 
     return "\n".join(parts)
 
 
-def build_report(campaign_dir: str, top: int = 1000, draw: int = 12) -> Report:
+def build_report(campaign_dir: str, top: int = 1000, draw: int = 12, memory_limit: str = "1GB") -> Report:
     """Merges every finished chunk of every shard and writes DIR/report/: hits_<target>.csv (ranked, the best
-    ``top`` per target; 0 = all), failures.csv, report.html, query.sql. Raises CampaignError when the directory
-    is not a campaign."""
+    ``top`` per target; 0 = all), failures.csv, report.html, query.sql. ``memory_limit`` caps DuckDB (it spills
+    to disk beyond). Raises CampaignError when the directory is not a campaign."""
     import duckdb
+    from .merged import compact
+    from .planned import PlannedLibrary
     store = CampaignStore(campaign_dir)
     manifest = store.read_manifest()
     targets = [t["name"] for t in manifest["identity"]["targets"]]
     os.makedirs(store.report_dir, exist_ok=True)
-    sql = queries(os.path.join(store.root, "results", "*", "chunk-*.parquet"), top)
+    sql = queries(os.path.join(store.root, "merged", "*", "part-*.parquet"), top)
     rep = Report(store.root, os.path.join(store.report_dir, "report.html"),
                  os.path.join(store.report_dir, "query.sql"), {}, {}, None)
     atomic_write_text(rep.query_path, "-- vscreen report queries (DuckDB); run from any directory\n\n" +
                       "\n\n".join(f"-- {k}\n{v};" if not v.endswith(";") else f"-- {k}\n{v}"
                                   for k, v in sql.items()) + "\n")
-    statuses = [s for s in store.shard_statuses() if s.get("finished")]
-    if statuses:
-        rep.chunks_in_library = max(int(s["chunks_in_library"]) for s in statuses)
-    for t in targets:
-        done = store.done_chunks(t)
-        if rep.chunks_in_library is not None:
-            rep.missing_chunks[t] = sorted(set(range(rep.chunks_in_library)) - done)
+    if PlannedLibrary.exists(store.library_dir):
+        rep.chunks_in_library = PlannedLibrary.open(store.library_dir).chunks
     con = duckdb.connect()
     try:
-        if not store.result_files():
+        con.execute(f"SET memory_limit = {_sql_str(memory_limit)}")
+        con.execute(f"SET temp_directory = {_sql_str(os.path.join(store.report_dir, '.duckdb-tmp'))}")
+        part_files = []
+        for t in targets:
+            done = store.done_chunks(t)
+            if rep.chunks_in_library is not None:
+                rep.missing_chunks[t] = sorted(set(range(rep.chunks_in_library)) - done)
+            part_files += compact(store, t, con)
+        if not part_files:
             import pandas as pd
             empty = pd.DataFrame(columns=["target", "status", "stage", "n"])
             rep.counts, hist, reasons = empty, pd.DataFrame(columns=["target", "bin", "n"]), \
@@ -197,14 +210,13 @@ def build_report(campaign_dir: str, top: int = 1000, draw: int = 12) -> Report:
             tmp = os.path.join(store.report_dir, f".failures.csv.{os.getpid()}.tmp")
             con.execute(f"COPY ({sql['failures']}) TO {_sql_str(tmp)} (HEADER)")
             os.replace(tmp, os.path.join(store.report_dir, "failures.csv"))
-            hits = con.execute(f"SELECT * FROM ({sql['hits']}) WHERE rank <= {max(SHOWN, draw)}").df()
+            shown = max(SHOWN, draw)
             for t in targets:
-                rep.hits[t] = hits[hits["target"] == t].reset_index(drop=True)
+                rep.hits[t] = con.execute(hits_query(t, min(top, shown) if top > 0 else shown)).df()
                 path = os.path.join(store.report_dir, f"hits_{t}.csv")
                 rep.csv_paths[t] = path
                 tmp = os.path.join(store.report_dir, f".hits_{t}.csv.{os.getpid()}.tmp")
-                con.execute(f"COPY (SELECT * EXCLUDE (target) FROM ({sql['hits']}) WHERE target = {_sql_str(t)}) "
-                            f"TO {_sql_str(tmp)} (HEADER)")
+                con.execute(f"COPY ({hits_query(t, top)}) TO {_sql_str(tmp)} (HEADER)")
                 os.replace(tmp, path)
     finally:
         con.close()

@@ -1,5 +1,6 @@
-"""The campaign loop: stream the library, de-duplicate, cut into chunks, and for every chunk of this shard that
-some target has not finished, prepare + dock (in this process or on Dask workers) and write the chunk files.
+"""The campaign loop: plan the library once (plan.py: de-duplicated chunk files), then for every chunk of this
+shard that some target has not finished, prepare + dock (in this process or on Dask workers) and write the
+result files. A shard reads only the plan's summary and its own chunk files.
 
 Killing the process at any moment loses at most the chunks in flight; running the same command again skips
 every chunk whose Parquet file exists and redoes the rest, so no row is lost or duplicated.
@@ -15,12 +16,11 @@ from typing import Any, Callable, Iterable, Iterator, List, Optional, Tuple
 
 from .. import __version__
 from .chunk_job import ChunkJob, ChunkOutput, rows_frame, run_chunk_job
-from .chunks import iter_chunks
 from .config import CampaignConfig, LibrarySpec, TargetSpec
-from .dedup import DedupStats, KeySet, deduplicate
 from .errors import CampaignError
+from .planned import PlannedLibrary
 from .prepare import preparation_options
-from .readers import open_text, read_library
+from .readers import read_library
 from .records import MoleculeRecord
 from .store import CampaignStore
 from .targets import docking_receptor
@@ -42,30 +42,13 @@ class RunSummary:
     seconds: float = 0.0
 
 
-def library_records(library: LibrarySpec) -> Iterator[MoleculeRecord]:
-    """Every record of the library's files, in order."""
+def library_records(library: LibrarySpec, keys: bool = True) -> Iterator[MoleculeRecord]:
+    """Every record of the library's files, in order (``keys``: see readers.read_library)."""
     try:
-        readers = [read_library(p, library.format, **library.options) for p in library.paths]
+        readers = [read_library(p, library.format, keys=keys, **library.options) for p in library.paths]
     except TypeError as e:
         raise CampaignError(f"library options {sorted(library.options)}: {e}") from None
     return itertools.chain.from_iterable(readers)
-
-
-def estimate_records(library: LibrarySpec) -> Optional[int]:
-    """A quick upper bound of the record count (lines, or SDF '$$$$' lines) for the progress bar's ETA; None for
-    XML and UniChem dumps, whose records cannot be counted without parsing."""
-    from .readers import library_format
-    total = 0
-    for p in library.paths:
-        fmt = library_format(p) if library.format == "auto" else library.format
-        if fmt not in ("smiles", "csv", "sdf"):
-            return None
-        with open_text(p) as f:
-            if fmt == "sdf":
-                total += sum(1 for line in f if line.startswith("$$$$"))
-            else:
-                total += sum(1 for line in f if line.strip()) - (1 if fmt == "csv" else 0)
-    return max(total, 0)
 
 
 class LocalExecutor:
@@ -81,56 +64,87 @@ def _prepared_targets(config: CampaignConfig, store: CampaignStore) -> List[Targ
             for t in config.targets]
 
 
+def open_plan(config: CampaignConfig, store: CampaignStore, *, plan_if_missing: bool = True, workers: int = 0,
+              log: Optional[Callable[[str], None]] = None) -> PlannedLibrary:
+    """The campaign's library plan (DIR/library/), planned here first when there is none and ``plan_if_missing``
+    (else a CampaignError says to run `vscreen plan`). Only plan.json is read when it exists."""
+    if PlannedLibrary.exists(store.library_dir):
+        plan = PlannedLibrary.open(store.library_dir)
+        if plan.chunk_size != config.chunk_size:
+            raise CampaignError(f"{store.library_dir}: planned in chunks of {plan.chunk_size}, the config says "
+                                f"{config.chunk_size}")
+        return plan
+    if not plan_if_missing:
+        raise CampaignError(f"{store.root} has no library plan yet; run `vscreen plan` with the same config and "
+                            f"--out once before the shards (a job array's tasks must not plan it each)")
+    from .plan import build_plan
+    return build_plan(config.library, config.chunk_size, store.library_dir, workers=workers, log=log)
+
+
+def plan_campaign(config: CampaignConfig, out_dir: str, *, workers: int = 0,
+                  log: Optional[Callable[[str], None]] = None, **options) -> PlannedLibrary:
+    """Plans the campaign's library into ``out_dir``/library (creating the campaign directory, or checking its
+    manifest), as `vscreen plan` does; a finished plan of the same library is returned as it is. ``options`` go
+    to plan.build_plan (batch_size, memory_limit)."""
+    from .plan import build_plan
+    store = CampaignStore(out_dir)
+    store.open(config.identity(), __version__)
+    return build_plan(config.library, config.chunk_size, store.library_dir, workers=workers, log=log, **options)
+
+
 def run_campaign(config: CampaignConfig, out_dir: str, *, shard: Tuple[int, int] = (0, 1), device: str = "auto",
                  threads: int = 0, executor: Any = None, progress: Any = None,
-                 keys_dir: Optional[str] = None) -> RunSummary:
+                 plan_if_missing: Optional[bool] = None, log: Optional[Callable[[str], None]] = None) -> RunSummary:
     """Runs (or resumes) shard ``shard`` = (i, n) of a campaign into ``out_dir``.
 
     executor: None (this process) or a dask_backend.DaskExecutor. progress: None, or a tqdm-like object with
-    update(n), total and set_postfix_str (the CLI passes a tqdm bar). keys_dir: where the temporary InChIKey set
-    lives (default: the campaign directory, which has room for the library). Returns a RunSummary; failures of
-    single molecules are rows, not exceptions."""
+    update(n), total and set_postfix_str (the CLI passes a tqdm bar); its total is set here. plan_if_missing:
+    plan the library when the campaign has no plan yet (default: only an unsharded run does; shards of a job
+    array need `vscreen plan` first). Returns a RunSummary; failures of single molecules are rows, not
+    exceptions."""
     i, n = shard
     if n < 1 or not 0 <= i < n:
         raise CampaignError(f"shard {i}/{n}: the index must be in 0..{n - 1}")
     preparation_options(config.preparation)  # refuse unknown preparation options before any work
     store = CampaignStore(out_dir)
     store.open(config.identity(), __version__)
-    targets = _prepared_targets(config, store)
-    summary = RunSummary(store.root, shard)
-    executor = executor or LocalExecutor()
-    stats = DedupStats()
     t0 = time.perf_counter()
+    plan = open_plan(config, store, plan_if_missing=(n == 1) if plan_if_missing is None else plan_if_missing,
+                     workers=threads if executor is None else 0, log=log)  # Dask: threads are the workers'
+    targets = _prepared_targets(config, store)
+    summary = RunSummary(store.root, shard, chunks_in_library=plan.chunks,
+                         records_read=int(plan.plan["records_read"]), duplicates=int(plan.plan["duplicates"]))
+    executor = executor or LocalExecutor()
+    owned = range(i, plan.chunks, n)
+    if progress is not None:
+        progress.total = sum(plan.rows(k) for k in owned) * len(targets)
+        progress.refresh()
 
-    def jobs(keys: KeySet) -> Iterator[ChunkJob]:
-        stream = deduplicate(library_records(config.library), keys, stats)
-        for chunk in iter_chunks(stream, config.chunk_size):
-            summary.chunks_in_library = chunk.index + 1
-            if chunk.index % n != i:
-                continue
+    def jobs() -> Iterator[ChunkJob]:
+        for k in owned:
             summary.chunks_owned += 1
-            pending = [t for t in targets if not store.is_done(t.name, chunk.index)]
+            pending = [t for t in targets if not store.is_done(t.name, k)]
             if len(pending) < len(targets) and progress is not None and progress.total:
                 done = len(targets) - len(pending)  # not in this run's work: off the progress bar's total
-                progress.total = max(progress.total - len(chunk.records) * done, progress.n)
+                progress.total = max(progress.total - plan.rows(k) * done, progress.n)
                 progress.refresh()
             if not pending:
                 summary.chunks_already_done += 1
                 continue
-            yield ChunkJob(chunk.index, chunk.start, chunk.records, pending, config.docking, config.preparation,
-                           config.poses_per_molecule, device, threads)
+            # The worker reads the chunk file itself (a Dask worker too: only the chunks it is given).
+            yield ChunkJob(k, k * plan.chunk_size, None, pending, config.docking, config.preparation,
+                           config.poses_per_molecule, device, threads,
+                           library_chunk=(plan.path(k), plan.fingerprint))
 
-    with KeySet(keys_dir or store.root) as keys:
-        for out in executor.map_unordered(run_chunk_job, jobs(keys)):
-            for target, rows in out.rows.items():
-                poses = "".join(text for _, text in out.poses.get(target, []))
-                store.write_chunk(target, out.chunk, rows_frame(rows), poses)
-                summary.failed += sum(1 for r in rows if r["status"] != "ok")
-                summary.molecules_docked += len(rows)
-                if progress is not None:
-                    progress.update(len(rows))
-            summary.chunks_docked += 1
-    summary.records_read, summary.duplicates = stats.read, stats.duplicates
+    for out in executor.map_unordered(run_chunk_job, jobs()):
+        for target, rows in out.rows.items():
+            poses = "".join(text for _, text in out.poses.get(target, []))
+            store.write_chunk(target, out.chunk, rows_frame(rows), poses)
+            summary.failed += sum(1 for r in rows if r["status"] != "ok")
+            summary.molecules_docked += len(rows)
+            if progress is not None:
+                progress.update(len(rows))
+        summary.chunks_docked += 1
     summary.seconds = time.perf_counter() - t0
     store.write_shard_status(i, n, {
         "shard": i, "shards": n, "finished": True, "chunks_in_library": summary.chunks_in_library,

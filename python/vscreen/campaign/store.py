@@ -1,10 +1,12 @@
 """The campaign directory: layout, manifest, and atomic chunk files (the only state a campaign has).
 
     DIR/manifest.json                      the config's identity (targets, library, settings, chunk size)
+    DIR/library/                           the library plan: chunk-000042.parquet, index.parquet, plan.json
     DIR/targets/<target>.pdbqt             receptors prepared from raw PDB/mmCIF files (if any)
     DIR/results/<target>/chunk-000042.parquet   one row per molecule of chunk 42 docked into <target>
     DIR/poses/<target>/chunk-000042.sdf         the top poses of those molecules
     DIR/shards/shard-0-of-4.json           what a (shard) run saw: chunks in the library, records, duplicates
+    DIR/merged/<target>/part-*.parquet     the report's compaction of finished chunks (merged.py)
     DIR/report/                            written by `vscreen report`
 
 Every file is written under a temporary name in its final folder and renamed into place (os.replace), so a
@@ -93,6 +95,11 @@ class CampaignStore:
 
     def shard_path(self, shard: int, shards: int) -> str:
         return os.path.join(self.root, "shards", f"shard-{shard}-of-{shards}.json")
+
+    @property
+    def library_dir(self) -> str:
+        """The library plan: chunk files of the de-duplicated library, index, plan.json (planned.py)."""
+        return os.path.join(self.root, "library")
 
     @property
     def report_dir(self) -> str:
