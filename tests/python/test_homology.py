@@ -197,3 +197,28 @@ def test_campaign_target_declaration(data_dir, tmp_path):
         with pytest.raises(CampaignError, match=message):
             config_from_dict({"targets": [dict(bad, center=[0, 0, 0], size=[9, 9, 9])],
                               "library": {"path": "l.smi"}}, str(tmp_path))
+
+
+@pytest.mark.skipif(not hasattr(vscreen._vscreen, "prepare_ligands"), reason="this build has no ligand preparation")
+def test_campaign_with_a_modelled_target(data_dir, tmp_path):
+    from vscreen.campaign import build_report, run_campaign
+    lib = tmp_path / "library.smi"
+    lib.write_text("smiles id name\nCC(=O)Nc1ccc(O)cc1 apap Paracetamol\nc1ccccc1O phenol Phenol\n")
+    cfg = config_from_dict({
+        "name": "modelled", "docking": {"exhaustiveness": 1, "search_scale": 0.05, "seed": 7, "num_modes": 3},
+        "targets": [{"name": "mpro-model", "box_residues": ["A:HIS41", "A:CYS44"],
+                     "model": {"sequence": str(data_dir / TARGETS), "record": "mpro_1-60",
+                               "template": f"{data_dir / TEMPLATE}:A"}}],
+        "library": {"path": str(lib)}}, str(tmp_path))
+    run_campaign(cfg, str(tmp_path / "camp"), threads=2)
+    targets = tmp_path / "camp" / "targets"
+    names, _ = _residues(targets / "mpro-model_model.pdb")
+    assert _one_letter(names) == read_sequence(data_dir / TARGETS, "mpro_1-60").letters
+    assert (targets / "mpro-model.pdbqt").exists() and (targets / "mpro-model_H.pdb").exists()  # prepared as usual
+    doc = json.loads((targets / "mpro-model_model.json").read_text())
+    assert doc["identity"] == 0.9667 and doc["model_path"] == str(targets / "mpro-model_model.pdb")
+    assert doc["box"]["model_residues"] == ["A:HIS41", "A:CYS44"]
+    rep = build_report(str(tmp_path / "camp"))
+    page = open(rep.html_path).read()
+    assert "<h3>Homology model</h3>" in page and "identity 96.7% (58/60 aligned)" in page
+    assert len(rep.hits["mpro-model"]) == 2

@@ -105,6 +105,8 @@ def model_target(sequence: Union[PathLike, TargetSequence], templates: Union[Pat
     alignments = [align(seq, c) for c in chains]
     best = max(alignments, key=lambda a: a.score)  # the first of equal scores
     check_alignment(best)
+    box_specs = _as_list(box_residues)
+    mapped = map_template_residues(best, box_specs, (best.template.chain or "A")[:1]) if box_specs else []
 
     built = build_model(best)
     before = atoms_of(built.topology, built.positions)
@@ -126,12 +128,10 @@ def model_target(sequence: Union[PathLike, TargetSequence], templates: Union[Pat
     box = None
     box_doc = None
     warnings = list(best.warnings)
-    if box_residues:
-        specs = _as_list(box_residues)
-        mapped = map_template_residues(best, specs, built.chain)
+    if box_specs:
         box = box_from_residues(out, mapped, box_padding)
         box_doc = {"how": f"around template residues, mapped (padding {box_padding:g} A)",
-                   "template_residues": specs, "model_residues": mapped}
+                   "template_residues": box_specs, "model_residues": mapped}
     elif box_ligand:
         box = box_from_ligand(box_ligand, box_padding)
         box_doc = {"how": f"around ligand {os.fspath(box_ligand)} in the template frame (padding {box_padding:g} A)"}
