@@ -222,3 +222,23 @@ def test_campaign_with_a_modelled_target(data_dir, tmp_path):
     page = open(rep.html_path).read()
     assert "<h3>Homology model</h3>" in page and "identity 96.7% (58/60 aligned)" in page
     assert len(rep.hits["mpro-model"]) == 2
+
+
+def test_quality_checks_on_the_template_and_on_made_faults(data_dir):
+    from vscreen.homology.quality import Atom, allowed, clashes, ramachandran_outliers
+    chain = read_template(str(data_dir / TEMPLATE))[0]
+    atoms = [Atom(r.chain, r.number, r.name, n, n[0], xyz) for r in chain.residues for n, xyz in r.atoms.items()]
+    assert clashes(atoms) == []  # a refined crystal structure
+    assert ramachandran_outliers(atoms) == (["A:ASP33 (phi 55, psi -114)"], 58)
+    # helix, strand and left-handed helix allowed; the region between (phi 60, psi -150) only for glycine (its
+    # mirror image is the strand); (0, 180) for none; proline needs phi near -65
+    assert allowed("ALA", -63, -42) and allowed("ALA", -120, 130) and allowed("ASN", 60, 40)
+    assert not allowed("ALA", 60, -150) and allowed("GLY", 60, -150)
+    assert not allowed("ALA", 0, 180) and not allowed("GLY", 0, 180)
+    assert not allowed("PRO", -150, 150) and allowed("PRO", -65, 140)
+    moved = list(atoms)
+    k = next(i for i, a in enumerate(moved) if a.number == 41 and a.name == "NE2")
+    ca = next(a for a in moved if a.number == 20 and a.name == "CA")
+    moved[k] = Atom("A", 41, "HIS", "NE2", "N", (ca.xyz[0] + 1.0, ca.xyz[1], ca.xyz[2]))
+    assert clashes(moved) == ["A:GLN19 C - A:HIS41 NE2 1.85 A", "A:VAL20 N - A:HIS41 NE2 1.02 A",
+                              "A:VAL20 CA - A:HIS41 NE2 1.00 A", "A:VAL20 C - A:HIS41 NE2 1.67 A"]

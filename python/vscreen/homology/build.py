@@ -48,10 +48,6 @@ class ModelResidue:
     origin: str                       # COPIED, REBUILT_SIDE_CHAIN or BUILT_LOOP
     template: Optional[str] = None    # "A:HIS41" for aligned residues kept on the template
 
-    @property
-    def letter(self) -> str:
-        return {v: k for k, v in THREE_LETTER.items()}[self.name]
-
 
 @dataclass
 class BuiltModel:
