@@ -190,6 +190,7 @@ def test_campaign_target_declaration(data_dir, tmp_path):
     box = vscreen.box_from_residues(data_dir / TEMPLATE, ["A:HIS41"])
     assert modelled.center == tuple(round(c, 4) for c in box.center)
     assert cfg.identity()["targets"][1]["model"]["record"] == "mpro_1-60"
+    assert "model" not in cfg.identity()["targets"][0]  # the identity of crystal targets is as it was
     for bad, message in (({"model": {"sequence": "s.fasta"}}, "needs template"),
                          ({"model": {"sequence": "s.fasta", "template": "t.pdb"}, "receptor": "r.pdb"},
                           "either receptor or model"),

@@ -73,6 +73,9 @@ class CampaignConfig:
         The refine section is not part of it: refinement reads the chunks and writes DIR/refine/ only."""
         d = asdict(self)
         d.pop("refine")
+        for t in d["targets"]:  # crystal targets: as before modelled targets existed, so older campaigns resume
+            if t["model"] is None:
+                del t["model"]
         d["library"]["sizes"] = [os.path.getsize(p) if os.path.exists(p) else None for p in self.library.paths]
         return d
 

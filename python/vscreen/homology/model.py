@@ -26,7 +26,7 @@ from .minimise import MAX_ITERATIONS, minimise_model
 from .quality import atoms_of, clashes, ramachandran_outliers
 from .report import ModelReport
 from .sequence import TargetSequence, read_sequence
-from .template import read_template
+from .template import parse_template_spec, read_template
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -95,7 +95,7 @@ def model_target(sequence: Union[PathLike, TargetSequence], templates: Union[Pat
     if not template_specs:
         raise InputError("no template given")
     seq = sequence if isinstance(sequence, TargetSequence) else read_sequence(sequence, record)
-    _check_out(out, [seq.source] + [s.split(":")[0] for s in template_specs])
+    _check_out(out, [seq.source] + [parse_template_spec(s)[0] for s in template_specs])
     how = [k for k, v in (("residues", box_residues), ("ligand", box_ligand), ("center/size", box_center)) if v]
     if len(how) > 1:
         raise InputError(f"box: give one of box_residues, box_ligand or box_center/box_size, not {' and '.join(how)}")
