@@ -191,6 +191,9 @@ def test_campaign_target_declaration(data_dir, tmp_path):
     assert modelled.center == tuple(round(c, 4) for c in box.center)
     assert cfg.identity()["targets"][1]["model"]["record"] == "mpro_1-60"
     assert "model" not in cfg.identity()["targets"][0]  # the identity of crystal targets is as it was
+    from dataclasses import asdict  # a parsed config read again (as `vscreen screen --chunk-size` does)
+    again = config_from_dict(dict(asdict(cfg), library={"path": cfg.library.paths}), str(tmp_path))
+    assert again.targets == cfg.targets
     for bad, message in (({"model": {"sequence": "s.fasta"}}, "needs template"),
                          ({"model": {"sequence": "s.fasta", "template": "t.pdb"}, "receptor": "r.pdb"},
                           "either receptor or model"),

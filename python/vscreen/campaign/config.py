@@ -114,8 +114,8 @@ def _target(d: Any, base: str, i: int) -> TargetSpec:
     if unknown:
         raise CampaignError(f"targets[{i}]: unknown key(s) {', '.join(sorted(unknown))}")
     model = None
-    if "model" in d:
-        if "receptor" in d:
+    if d.get("model") is not None:  # (None: a TargetSpec of a crystal target turned back into a mapping)
+        if d.get("receptor"):
             raise CampaignError(f"targets[{i}]: give either receptor or model (sequence + template), not both")
         model = _model_spec(d["model"], base, f"targets[{i}].model")
         receptor = ""
@@ -155,20 +155,22 @@ def _model_spec(m: Any, base: str, what: str) -> Dict[str, Any]:
     absolute; the files are read when the model is built (campaign.targets), not here."""
     if not isinstance(m, dict):
         raise CampaignError(f"{what} must be a mapping with sequence and template, got {m!r}")
-    unknown = set(m) - {"sequence", "record", "template"}
+    # "templates" and "box_residues": the form TargetSpec.model holds, when a parsed config is read again
+    unknown = set(m) - {"sequence", "record", "template", "templates", "box_residues"}
     if unknown:
         raise CampaignError(f"{what}: unknown key(s) {', '.join(sorted(unknown))} (known: sequence, record, template)")
-    if not m.get("template"):
+    given = m.get("template") or m.get("templates")
+    if not given:
         raise CampaignError(f"{what}: needs template (FILE or FILE:CHAIN, or a list of them)")
     from ..homology.template import parse_template_spec
     templates = []
-    for spec in m["template"] if isinstance(m["template"], list) else [m["template"]]:
+    for spec in given if isinstance(given, list) else [given]:
         path, chain = parse_template_spec(str(spec))
         path = _path(base, path, f"{what}.template")
         templates.append(f"{path}:{chain}" if chain else path)
     return {"sequence": _path(base, m.get("sequence"), f"{what}.sequence"),
             "record": str(m["record"]) if m.get("record") is not None else None,
-            "templates": templates, "box_residues": None}
+            "templates": templates, "box_residues": m.get("box_residues")}
 
 
 def config_from_dict(d: Dict[str, Any], base_dir: str = ".") -> CampaignConfig:
