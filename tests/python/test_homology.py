@@ -3,7 +3,6 @@
 # insertion and a deletion are built as closed loops; boxes map through the alignment; same inputs, same bytes;
 # a campaign target given as sequence + template is built, prepared, docked and reported.
 import json
-import os
 import shutil
 
 import numpy as np

@@ -25,7 +25,7 @@ import functools
 import io
 import os
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from .._vscreen import InputError
 from .alignment import SequenceAlignment

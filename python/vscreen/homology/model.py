@@ -64,11 +64,13 @@ def _pdb_text(topology, positions) -> str:
 
 
 def _as_list(value) -> List[str]:
+    """A list of strings from None, a list, or one string: an existing path as it is, else split at commas
+    ("A:HIS41,A:CYS145"; "t1.pdb:A,t2.pdb")."""
     if value is None:
         return []
     if isinstance(value, (str, os.PathLike)):
-        return [v.strip() for v in os.fspath(value).split(",") if v.strip()] if not os.path.exists(value) \
-            else [os.fspath(value)]
+        text = os.fspath(value)
+        return [text] if os.path.exists(text) else [v.strip() for v in text.split(",") if v.strip()]
     return [os.fspath(v) for v in value]
 
 
