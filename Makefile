@@ -22,6 +22,8 @@ DEB_PACKAGES += python3-pandas python3-matplotlib python3-yaml python3-tqdm pyth
 DEB_PACKAGES += libopenmm-plugins libopenmm-dev
 # Reference preparation for AutoDock Vina in benchmarks/redock_smiles_benchmark.py (never used by the product).
 DEB_PACKAGES += openbabel
+# Homology models (python/vscreen/homology): Biopython's FASTA reader and pairwise aligner (BLOSUM62).
+DEB_PACKAGES += python3-biopython
 DEMO_DATA := tests/data/1iep_receptor.pdbqt tests/data/1iep_ligand.pdbqt tests/data/1iep_ligand.sdf
 
 .PHONY: all deps build python test demo demo-redock clean

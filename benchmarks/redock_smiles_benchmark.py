@@ -244,7 +244,8 @@ def dock_vscreen(smiles, name, receptor, box, args, d):
     chains = [args.exhaustiveness if args.full_chains_per_form else vscreen.docking_chains(f, args.exhaustiveness)
               for f in forms]
     row["vs_chains"] = chains
-    settings = vscreen.DockingSettings(center=box[0], size=box[1], exhaustiveness=args.exhaustiveness, seed=args.seed)
+    settings = vscreen.DockingSettings(center=box[0], size=box[1], exhaustiveness=args.exhaustiveness, seed=args.seed,
+                                       search_scale=getattr(args, "search_scale", 1.0))
     t0, c0 = time.perf_counter(), cpu_s()
     results = vscreen.dock(receptor, [f.ligand for f in forms], settings, device=args.device, threads=args.cpu,
                            chains=chains)

@@ -126,3 +126,8 @@ __all__ += ["Target", "demo_library", "demo_target", "plot_scores", "screen", "v
 from .refine import RefineSettings, refine_poses, refine_results  # noqa: E402
 
 __all__ += ["RefineSettings", "refine_poses", "refine_results"]
+
+# Homology models of targets without a structure (vscreen.homology; Biopython, PDBFixer, OpenMM, imported on use).
+from .homology import ModelReport, ModelResult, model_target  # noqa: E402
+
+__all__ += ["ModelReport", "ModelResult", "model_target"]

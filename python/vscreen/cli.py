@@ -208,7 +208,7 @@ def cmd_dock(args: argparse.Namespace, out: TextIO) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vscreen", description="GPU virtual screening: score and dock ligands.")
     p.add_argument("--version", action="version", version=f"vscreen {vscreen.__version__}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="{score,dock,screen,report,demo,prepare-receptor,prepare-ligands,refine}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{score,dock,screen,report,demo,prepare-receptor,prepare-ligands,refine,model-target}")
 
     s = sub.add_parser("score", help="score a ligand pose in place (as vina --score_only)",
                        description="Score a ligand at its input coordinates, without a grid (vina --score_only); with "
@@ -275,6 +275,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_ligand_commands(sub)  # prepare-ligands
     from .refine.cli import add_refine_commands  # refine (OpenMM minimisation + MM-GBSA)
     add_refine_commands(sub)
+    from .homology.cli import add_homology_commands  # model-target (homology model from a sequence)
+    add_homology_commands(sub)
     return p
 
 

@@ -9,6 +9,9 @@ from the config file's folder. Example (YAML; the TOML keys are the same):
         receptor: 6lu7_receptor.pdbqt        # .pdbqt, a .pdb with hydrogens, or a raw PDB/mmCIF (prepared)
         center: [-10.7, 12.4, 68.9]
         size: [20, 20, 20]                   # or: autobox_ligand: ligand.sdf (+ autobox_padding: 4)
+      - name: plpro-model                    # a homology model instead of a receptor file (vscreen.homology)
+        model: {sequence: nsp3.fasta, record: YP_009725299.1, template: [2fe8.pdb:A]}
+        box_residues: [A:CYS112, A:HIS273]   # template residues (or center/size, autobox_ligand: template frame)
     library:
       path: drugs.csv                        # or a list of files; format: auto|smiles|csv|sdf|drugbank-xml|unichem
       options: {smiles_column: smiles}       # passed to the reader (id_field, groups, reference, sources, ...)
@@ -36,11 +39,13 @@ _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 @dataclass
 class TargetSpec:
-    """One receptor and its search box. ``receptor`` is an absolute path."""
+    """One receptor and its search box. ``receptor`` is an absolute path; for a modelled target it is "" and
+    ``model`` holds the sequence, record and templates (absolute paths) that campaign.targets builds it from."""
     name: str
     receptor: str
     center: Tuple[float, float, float]
     size: Tuple[float, float, float]
+    model: Optional[Dict[str, Any]] = None
 
 
 @dataclass
@@ -69,6 +74,9 @@ class CampaignConfig:
         The refine section is not part of it: refinement reads the chunks and writes DIR/refine/ only."""
         d = asdict(self)
         d.pop("refine")
+        for t in d["targets"]:  # crystal targets: as before modelled targets existed, so older campaigns resume
+            if t["model"] is None:
+                del t["model"]
         d["library"]["sizes"] = [os.path.getsize(p) if os.path.exists(p) else None for p in self.library.paths]
         return d
 
@@ -102,14 +110,31 @@ def target_name(receptor: str) -> str:
 def _target(d: Any, base: str, i: int) -> TargetSpec:
     if not isinstance(d, dict):
         raise CampaignError(f"targets[{i}] must be a mapping with receptor and a box, got {d!r}")
-    unknown = set(d) - {"name", "receptor", "center", "size", "autobox_ligand", "autobox_padding"}
+    unknown = set(d) - {"name", "receptor", "center", "size", "autobox_ligand", "autobox_padding", "model",
+                        "box_residues"}
     if unknown:
         raise CampaignError(f"targets[{i}]: unknown key(s) {', '.join(sorted(unknown))}")
-    receptor = _path(base, d.get("receptor"), f"targets[{i}].receptor")
-    name = str(d.get("name") or target_name(receptor))
+    model = None
+    if d.get("model") is not None:  # (None: a TargetSpec of a crystal target turned back into a mapping)
+        if d.get("receptor"):
+            raise CampaignError(f"targets[{i}]: give either receptor or model (sequence + template), not both")
+        model = _model_spec(d["model"], base, f"targets[{i}].model")
+        receptor = ""
+        name = str(d.get("name") or target_name(model["sequence"]) + "_model")
+    else:
+        receptor = _path(base, d.get("receptor"), f"targets[{i}].receptor")
+        name = str(d.get("name") or target_name(receptor))
     if not _NAME_RE.match(name):
         raise CampaignError(f"target name {name!r}: use letters, digits, '.', '_' and '-'")
-    if d.get("autobox_ligand"):
+    if d.get("box_residues"):
+        if model is None or "center" in d or "size" in d or d.get("autobox_ligand"):
+            raise CampaignError(f"target {name}: box_residues (template residues) go with a model target, alone")
+        from ..box import box_from_residues
+        from ..homology.template import parse_template_spec
+        center, size = box_from_residues(parse_template_spec(model["templates"][0])[0], list(d["box_residues"]),
+                                         float(d.get("autobox_padding", 4.0)))
+        model["box_residues"] = [str(r) for r in d["box_residues"]]
+    elif d.get("autobox_ligand"):
         if "center" in d or "size" in d:
             raise CampaignError(f"target {name}: give either autobox_ligand or center/size, not both")
         from .. import autobox
@@ -123,7 +148,30 @@ def _target(d: Any, base: str, i: int) -> TargetSpec:
     size = _vec3(size, f"target {name} size")
     if min(size) <= 0:
         raise CampaignError(f"target {name}: box size must be positive, got {size}")
-    return TargetSpec(name, receptor, tuple(round(c, 4) for c in center), tuple(round(s, 4) for s in size))
+    return TargetSpec(name, receptor, tuple(round(c, 4) for c in center), tuple(round(s, 4) for s in size), model)
+
+
+def _model_spec(m: Any, base: str, what: str) -> Dict[str, Any]:
+    """The model: section of a target (sequence, record, template: one or a list of FILE[:CHAIN]), paths made
+    absolute; the files are read when the model is built (campaign.targets), not here."""
+    if not isinstance(m, dict):
+        raise CampaignError(f"{what} must be a mapping with sequence and template, got {m!r}")
+    # "templates" and "box_residues": the form TargetSpec.model holds, when a parsed config is read again
+    unknown = set(m) - {"sequence", "record", "template", "templates", "box_residues"}
+    if unknown:
+        raise CampaignError(f"{what}: unknown key(s) {', '.join(sorted(unknown))} (known: sequence, record, template)")
+    given = m.get("template") or m.get("templates")
+    if not given:
+        raise CampaignError(f"{what}: needs template (FILE or FILE:CHAIN, or a list of them)")
+    from ..homology.template import parse_template_spec
+    templates = []
+    for spec in given if isinstance(given, list) else [given]:
+        path, chain = parse_template_spec(str(spec))
+        path = _path(base, path, f"{what}.template")
+        templates.append(f"{path}:{chain}" if chain else path)
+    return {"sequence": _path(base, m.get("sequence"), f"{what}.sequence"),
+            "record": str(m["record"]) if m.get("record") is not None else None,
+            "templates": templates, "box_residues": m.get("box_residues")}
 
 
 def config_from_dict(d: Dict[str, Any], base_dir: str = ".") -> CampaignConfig:

@@ -144,6 +144,7 @@ def _html(manifest, rep: Report, hist, reasons, sql: Dict[str, str], draw: int, 
     for t in [t["name"] for t in ident["targets"]]:
         hits = rep.hits.get(t)
         parts.append(f"<h2>Target {html.escape(t)}</h2>")
+        parts.append(_model_section(rep.out_dir, t))
         bins = hist[hist["target"] == t]
         if len(bins):
             parts.append(_histogram_svg(bins, f"{t}: best affinity per molecule"))
@@ -165,6 +166,18 @@ def _html(manifest, rep: Report, hist, reasons, sql: Dict[str, str], draw: int, 
     parts.append("<h2>Queries (DuckDB)</h2><pre>" + html.escape(
         "\n\n".join(f"-- {k}\n{v}" for k, v in sql.items())) + "</pre></body></html>")
     return "\n".join(parts)
+
+
+def _model_section(campaign_dir: str, target: str) -> str:
+    """The model report of a modelled target (campaign.targets wrote it beside the prepared receptor), or ""."""
+    import json
+    from ..homology.report import ModelReport
+    from .targets import model_report_path
+    path = model_report_path(CampaignStore(campaign_dir).prepared_receptor_path(target))
+    if not os.path.exists(path):
+        return ""
+    with open(path, encoding="utf-8") as f:
+        return ModelReport.from_dict(json.load(f)).html()
 
 
 def build_report(campaign_dir: str, top: int = 1000, draw: int = 12, memory_limit: str = "1GB") -> Report:

@@ -23,7 +23,7 @@ from .prepare import preparation_options
 from .readers import read_library
 from .records import MoleculeRecord
 from .store import CampaignStore
-from .targets import docking_receptor
+from .targets import target_receptor
 
 
 @dataclass
@@ -60,7 +60,7 @@ class LocalExecutor:
 
 
 def _prepared_targets(config: CampaignConfig, store: CampaignStore) -> List[TargetSpec]:
-    return [replace(t, receptor=docking_receptor(t.receptor, store.prepared_receptor_path(t.name)))
+    return [replace(t, receptor=target_receptor(t, store.prepared_receptor_path(t.name)))
             for t in config.targets]
 
 

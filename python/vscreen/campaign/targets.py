@@ -1,5 +1,7 @@
 """Receptor files as docking needs them: PDBQT and PDB-with-hydrogens are used as they are; a raw PDB/mmCIF
 (no hydrogens) is prepared once with vscreen.receptor_prep (PDBFixer) into a PDBQT that is kept and reused.
+A modelled target (sequence + template) is first built once with vscreen.homology into DIR/targets/NAME_model.pdb,
+its model report beside it (NAME_model.json, NAME_model.txt), then prepared like a crystal.
 """
 from __future__ import annotations
 
@@ -37,3 +39,32 @@ def docking_receptor(path: str, prepared_path: str) -> str:
                             f"available here ({e}); give a PDBQT or a PDB with hydrogens") from None
     os.replace(tmp, prepared_path)
     return prepared_path
+
+
+def model_report_path(prepared_path: str) -> str:
+    """Where the model report (JSON) of a modelled target lives, beside its prepared receptor."""
+    return prepared_path[: -len(".pdbqt")] + "_model.json"
+
+
+def target_receptor(target, prepared_path: str) -> str:
+    """The receptor file to dock into for a TargetSpec: docking_receptor of its file, or of its homology model
+    (built here once if absent, in the template's frame, with its report beside it)."""
+    if not target.model:
+        return docking_receptor(target.receptor, prepared_path)
+    model_pdb = prepared_path[: -len(".pdbqt")] + "_model.pdb"
+    if not os.path.exists(model_pdb):
+        os.makedirs(os.path.dirname(os.path.abspath(model_pdb)), exist_ok=True)
+        from ..homology import model_target
+        m = target.model
+        tmp = f"{model_pdb[:-4]}.{os.getpid()}.tmp.pdb"
+        res = model_target(m["sequence"], m["templates"], tmp, record=m.get("record"),
+                           box_residues=m.get("box_residues"),
+                           box_center=None if m.get("box_residues") else target.center,
+                           box_size=None if m.get("box_residues") else target.size)
+        res.report.model_path = model_pdb
+        with open(model_report_path(prepared_path), "w") as f:
+            f.write(res.report.to_json())
+        with open(model_pdb[:-4] + ".txt", "w") as f:
+            f.write(res.report.text(residues=True) + "\n")
+        os.replace(tmp, model_pdb)
+    return docking_receptor(model_pdb, prepared_path)
