@@ -100,8 +100,22 @@ def prepare_molecules(records: Sequence[MoleculeRecord], options: Dict[str, Any]
         fresh[form.input_index].append(form)
     for i, forms in fresh.items():
         r = records[i]
-        cache.put(r.inchikey or "", r.format, r.text, _display_name(r, i), [_to_cache(f) for f in forms])
+        if all(_rebuilds_exactly(f, _display_name(r, i)) for f in forms):
+            cache.put(r.inchikey or "", r.format, r.text, _display_name(r, i), [_to_cache(f) for f in forms])
     return [f for i in range(len(records)) for f in (found[i] if i in found else fresh[i])]
+
+
+def _rebuilds_exactly(form: PreparedForm, name: str) -> bool:
+    """Whether the form's ligand comes back the same from its molblock. Not always: the MMFF typing of the clean-up
+    leaves MMFF's aromaticity on the prepared molecule, which a molblock read back perceives RDKit's way (a few
+    per cent of drugs get a C/A type changed); such molecules are not cached, so a hit never changes a result."""
+    if not form.ok:
+        return True
+    try:
+        again = _vscreen.ligand_from_molblock(form.ligand.molblock, name)
+    except _vscreen.VscreenError:
+        return False
+    return _vscreen.ligand_to_pdbqt(again) == _vscreen.ligand_to_pdbqt(form.ligand)
 
 
 def _to_cache(form: PreparedForm) -> CachedForm:
