@@ -104,3 +104,15 @@ def test_cache_setting_is_checked():
     assert prep.cache_location({"cache": False}) is None
     with pytest.raises(prep.CampaignError, match="preparation.cache"):
         prep.preparation_options({"cache": 3})
+
+
+def test_a_molecule_whose_ligand_does_not_rebuild_exactly_is_not_cached(tmp_path, counted):
+    # edaravone: MMFF's aromaticity (left on by the clean-up's typing) and a molblock read back type a C differently
+    key = vscreen.inchikey("CC1=NN(c2ccccc2)C(=O)C1") if vscreen.has_inchi else None
+    edaravone = MoleculeRecord("DB12243", "Edaravone", "CC1=NN(c2ccccc2)C(=O)C1", "smiles", "d:1", key)
+    root = str(tmp_path / "cache")
+    first = prep.prepare_molecules([edaravone], {"cache": root}, threads=1)
+    second = prep.prepare_molecules([edaravone], {"cache": root}, threads=1)
+    assert counted == [1, 1]  # prepared again: a cached copy would have been typed differently
+    assert _summary(second) == _summary(first)
+    assert not list((tmp_path / "cache").glob("*/*/*.json.gz"))
