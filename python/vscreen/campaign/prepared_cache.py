@@ -9,8 +9,8 @@ format and text is part of the name because the embedding follows the input's at
 written another way is prepared anew, so that a result never depends on what an earlier campaign prepared.
 
 An entry holds every form of the molecule (SMILES, ring-shape count and the 3D molblock, from which the docking
-ligand is rebuilt exactly, see vscreen.ligand_from_molblock) or the failure with its reason, so failed molecules
-are not retried either. Writers write a temporary file and rename it into place (atomic on POSIX), so readers
+ligand is rebuilt, see vscreen.ligand_from_molblock; prepare.py stores only molecules whose ligands rebuild
+exactly) or the failure with its reason, so failed molecules are not retried either. Writers write a temporary file and rename it into place (atomic on POSIX), so readers
 never see half an entry and writers of a job array can share the directory; a concurrent writer of the same
 entry writes the same content. An entry that cannot be read back whole (truncated, not gzip, wrong key or
 fingerprint, a checksum that does not match) is a miss: the molecule is prepared again and the entry rewritten.
