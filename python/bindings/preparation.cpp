@@ -3,6 +3,7 @@
 
 #include "common.hpp"
 #ifdef VSCREEN_HAVE_PREP
+#include "vscreen/molecule_io.hpp"
 #include "vscreen/preparation.hpp"
 #endif
 
@@ -65,6 +66,31 @@ void add_preparation(py::module_& m) {
             return "MoleculeInput(format='" + i.format + "', id='" + i.id + "', name='" + i.name + "')";
         });
 
+    py::class_<PreparationTimings>(m, "PreparationTimings",
+                                   "CPU seconds of one input's preparation per step (on its first entry).")
+        .def_readonly("parse", &PreparationTimings::parse)
+        .def_readonly("inchikey", &PreparationTimings::inchikey)
+        .def_readonly("standardize", &PreparationTimings::standardize)
+        .def_readonly("tautomer", &PreparationTimings::tautomer)
+        .def_readonly("protonate", &PreparationTimings::protonate)
+        .def_readonly("stereo", &PreparationTimings::stereo)
+        .def_readonly("embed", &PreparationTimings::embed)
+        .def_readonly("force_field", &PreparationTimings::force_field)
+        .def_readonly("build", &PreparationTimings::build)
+        .def("as_dict", [](const PreparationTimings& t) {
+            py::dict d;
+            d["parse"] = t.parse;
+            d["inchikey"] = t.inchikey;
+            d["standardize"] = t.standardize;
+            d["tautomer"] = t.tautomer;
+            d["protonate"] = t.protonate;
+            d["stereo"] = t.stereo;
+            d["embed"] = t.embed;
+            d["force_field"] = t.force_field;
+            d["build"] = t.build;
+            return d;
+        }, "the steps in pipeline order, name -> CPU seconds");
+
     py::class_<PreparedLigand>(m, "PreparedLigand",
                                "One prepared form of an input (stereoisomer x ring conformer), or why it failed.")
         .def_readonly("input_index", &PreparedLigand::input_index)
@@ -79,6 +105,8 @@ void add_preparation(py::module_& m) {
         .def_readonly("ring_forms", &PreparedLigand::ring_forms,
                       "forms of this stereoisomer that differ only in ring shape (this one included)")
         .def_readonly("ligand", &PreparedLigand::ligand)
+        .def_readonly("timings", &PreparedLigand::timings,
+                      "CPU seconds per preparation step of this input (first entry of the input; zeros on the rest)")
         .def_property_readonly("molblock", [](const PreparedLigand& p) { return p.ligand.molblock; },
                                "3D MDL molblock of the prepared form, hydrogens included (empty when not ok)")
         .def("__repr__", [](const PreparedLigand& p) {
@@ -107,6 +135,9 @@ void add_preparation(py::module_& m) {
         return inchikey(MoleculeInput{text, format, "", "", ""});
     }, py::arg("text"), py::arg("format") = "smiles",
        "Standard InChIKey of a molecule (SMILES, InChI, molblock or MOL2 text) as given; raises InputError.");
+    m.def("ligand_from_molblock", &ligand_from_molblock, py::arg("molblock"), py::arg("name") = "",
+          "Docking-ready ligand from a 3D MDL molblock with hydrogens, such as a prepared form's ligand.molblock:\n"
+          "the same atoms, types, torsion tree and riders as that ligand. Raises InputError.");
     m.attr("has_inchi") = has_inchi_support();
 }
 

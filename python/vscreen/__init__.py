@@ -44,8 +44,8 @@ from ._vscreen import (
 )
 
 try:  # ligand preparation needs the RDKit part of the extension (vscreen::prep)
-    from ._vscreen import (MoleculeInput, PreparationOptions, PreparedLigand, docking_chains, has_inchi, inchikey,
-                           prepare_ligands)
+    from ._vscreen import (MoleculeInput, PreparationOptions, PreparationTimings, PreparedLigand, docking_chains,
+                           has_inchi, inchikey, ligand_from_molblock, prepare_ligands)
 except ImportError:  # pragma: no cover - a build without RDKit
     pass
 
@@ -113,7 +113,8 @@ __all__ = [
     "dock", "has_cuda", "has_rdkit", "ligand_files", "ligand_to_pdbqt", "optimize_poses", "prepare_receptor_pdbqt", "randomized_conformer", "read_ligand_file", "read_ligand_pdbqt", "read_ligand_pdbqt_file",
     "read_ligand_records", "read_ligands", "read_receptor", "read_receptor_pdb_file", "read_receptor_pdbqt",
     "read_receptor_pdbqt_file", "score", "term_names", "write_pdbqt_modes", "write_sdf_modes", "LIGAND_EXTENSIONS",
-    "MoleculeInput", "PreparationOptions", "PreparedLigand", "docking_chains", "has_inchi", "inchikey", "prepare_ligands",
+    "MoleculeInput", "PreparationOptions", "PreparationTimings", "PreparedLigand", "docking_chains", "has_inchi", "inchikey",
+    "ligand_from_molblock", "prepare_ligands",
     "Box", "box_from_center_size", "box_from_ligand", "box_from_residues", "PreparedReceptor", "prepare_receptor",
 ]
 

@@ -1,7 +1,10 @@
 # Shared fixtures of the Python tests: the test data folder, the 1IEP complex and a CLI runner.
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,10 @@ BOX_1IEP = dict(center=(15.190, 53.903, 16.917), size=(20.0, 20.0, 20.0))
 
 
 def pytest_configure(config):
+    # campaigns cache prepared ligands (~/.cache/vscreen/prepared by default): keep the tests' out of the home
+    cache = tempfile.mkdtemp(prefix="vscreen-test-prepared-")
+    os.environ["VSCREEN_PREPARED_CACHE"] = cache
+    atexit.register(shutil.rmtree, cache, True)
     config.addinivalue_line("markers", "gpu: needs a CUDA device (skipped with the reason when there is none)")
 
 

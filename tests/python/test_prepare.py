@@ -98,3 +98,14 @@ def test_dock_from_smiles_cli(run_cli, tmp_path, data_dir):
     text = out.read_text()
     assert text.count("$$$$") >= 1
     assert "smiles_1" in text
+
+
+def test_step_timings_are_on_the_first_entry_of_each_input():
+    out = vscreen.prepare_ligands([vscreen.MoleculeInput("NC(Cc1ccccc1)C(=O)O", id="phe"),
+                                   vscreen.MoleculeInput("C1CC", id="bad")], vscreen.PreparationOptions(threads=1))
+    first, second, bad = out
+    steps = ["parse", "inchikey", "standardize", "tautomer", "protonate", "stereo", "embed", "force_field", "build"]
+    assert list(first.timings.as_dict()) == steps
+    assert first.timings.embed > 0 and first.timings.force_field > 0  # both stereoisomers' 3D work is on it
+    assert set(second.timings.as_dict().values()) == {0.0}
+    assert bad.timings.parse > 0 and bad.timings.embed == 0  # a failure carries the steps it got through

@@ -34,6 +34,20 @@ struct MoleculeInput {
     std::string source;                ///< where it came from, e.g. "drugs.csv:12"
 };
 
+/// CPU seconds of the preparing thread spent in each step of one input (all its stereoisomers and forms together).
+/// Measured always (a clock read per step); benchmarks sum them to rank the steps.
+struct PreparationTimings {
+    double parse = 0;         ///< text to a sanitised molecule
+    double inchikey = 0;      ///< InChIKey of the input as given
+    double standardize = 0;   ///< largest fragment and neutralisation
+    double tautomer = 0;      ///< canonical tautomer
+    double protonate = 0;     ///< pH 7.4 rules, element and size checks
+    double stereo = 0;        ///< stereoisomer enumeration
+    double embed = 0;         ///< 3D embedding (ETKDGv3 and its fallbacks), hydrogens, force-field typing
+    double force_field = 0;   ///< MMFF94 / UFF clean-up of the embedded conformers
+    double build = 0;         ///< docking ligand (typing, torsion tree, PDBQT) and form SMILES
+};
+
 /// One prepared form of an input (a stereoisomer x ring conformer), or the reason the input failed.
 /// A failed input yields exactly one PreparedLigand with ok == false; a good one yields one per form.
 struct PreparedLigand {
@@ -46,6 +60,7 @@ struct PreparedLigand {
     int ring_forms = 1;                ///< forms of this stereoisomer that differ only in ring shape (this one included)
     std::string inchikey;              ///< standard InChIKey of the input as given (before standardisation)
     Ligand ligand;                     ///< docking-ready; valid when ok (its name is the id, else the name)
+    PreparationTimings timings;        ///< on the input's first entry (variant 0 or the failure); zeros on the rest
 };
 
 /// Prepares every input on `options.threads` threads. Never throws for a bad molecule: its entry says why.

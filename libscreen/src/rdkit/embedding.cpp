@@ -4,13 +4,17 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <GraphMol/Conformer.h>
 #include <GraphMol/DistGeomHelpers/Embedder.h>
+#include <ForceField/ForceField.h>
+#include <GraphMol/ForceFieldHelpers/FFConvenience.h>
 #include <GraphMol/ForceFieldHelpers/MMFF/AtomTyper.h>
+#include <GraphMol/ForceFieldHelpers/MMFF/Builder.h>
 #include <GraphMol/ForceFieldHelpers/MMFF/MMFF.h>
 #include <GraphMol/ForceFieldHelpers/UFF/AtomTyper.h>
 #include <GraphMol/ForceFieldHelpers/UFF/UFF.h>
@@ -55,10 +59,12 @@ double angle_difference_deg(double a, double b) {
     return std::min(d, 360.0 - d);
 }
 
-/// Relaxes conformer `cid` with MMFF94, or UFF when MMFF has no parameters; returns its energy.
-double relax(RDKit::ROMol& mol, int cid, bool mmff) {
-    if (mmff) return RDKit::MMFF::MMFFOptimizeMolecule(mol, kForceFieldIterations, "MMFF94", 100.0, cid).second;
-    return RDKit::UFF::UFFOptimizeMolecule(mol, kForceFieldIterations, 100.0, cid).second;
+/// Relaxes conformer `cid` with MMFF94 (typing `mmff`, computed once per molecule), or UFF when MMFF has no
+/// parameters (mmff null); returns its energy. What RDKit's MMFF/UFFOptimizeMolecule do, without typing anew.
+double relax(RDKit::ROMol& mol, int cid, RDKit::MMFF::MMFFMolProperties* mmff) {
+    if (!mmff) return RDKit::UFF::UFFOptimizeMolecule(mol, kForceFieldIterations, 100.0, cid).second;
+    std::unique_ptr<ForceFields::ForceField> ff(RDKit::MMFF::constructForceField(mol, mmff, 100.0, cid));
+    return RDKit::ForceFieldsHelper::OptimizeMolecule(*ff, kForceFieldIterations).second;
 }
 
 /// Isomeric SMILES of the heavy atoms with nitrogen configurations left out (RDKit does not perceive bridgehead
@@ -84,14 +90,17 @@ RDKit::DGeomHelpers::EmbedParameters embed_parameters(std::uint64_t seed, bool r
 
 }  // namespace
 
-std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, std::uint64_t seed) {
+std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, std::uint64_t seed,
+                                PreparationTimings& timings) {
     if (ring_conformers < 1) fail("ring_conformers must be at least 1 (got ", ring_conformers, ")");
+    std::optional<StageTimer> clock(std::in_place, timings.embed);
     RDKit::RWMol mol(input);
     RDKit::MolOps::addHs(mol);
     // Force-field typing needs no coordinates: check it first, so that a molecule no force field can clean up
     // (metal complexes) fails at once instead of after every embedding method.
-    const bool mmff = RDKit::MMFF::MMFFMolProperties(mol).isValid();
-    if (!mmff && !RDKit::UFF::getAtomTypes(mol).second)
+    auto typing = std::make_unique<RDKit::MMFF::MMFFMolProperties>(mol);
+    if (!typing->isValid()) typing.reset();
+    if (!typing && !RDKit::UFF::getAtomTypes(mol).second)
         fail("no MMFF94 or UFF parameters for this molecule; cannot clean up its 3D structure");
     const auto torsions = flexible_ring_torsions(mol);
     const int attempts = torsions.empty() ? 1 : (ring_conformers == 1 ? 1 : 4 * ring_conformers);
@@ -117,8 +126,9 @@ std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, 
         fail("3D embedding failed (ETKDGv3, from random coordinates, and ETDG without torsion terms giving the "
              "requested stereochemistry)");
 
+    clock.emplace(timings.force_field);
     std::vector<std::pair<double, int>> by_energy;
-    for (int cid : cids) by_energy.emplace_back(relax(mol, cid, mmff), cid);
+    for (int cid : cids) by_energy.emplace_back(relax(mol, cid, typing.get()), cid);
     std::stable_sort(by_energy.begin(), by_energy.end());
 
     // lowest energy first, then each conformer whose ring shape differs from all kept ones
@@ -149,6 +159,9 @@ std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, 
                 p.z = s * y + c * z;
             }
         }
+        // to the 4 decimals of a molblock: a form rebuilt from its molblock (the prepared-ligand cache) is the same
+        for (auto& p : fc.getPositions())
+            for (double* x : {&p.x, &p.y, &p.z}) *x = std::round(*x * 1e4) / 1e4;
         out.push_back(std::move(form));
         if (static_cast<int>(out.size()) == ring_conformers) break;
     }

@@ -1,4 +1,5 @@
 // The ligand preparation pipeline: parse, standardise, protonate, enumerate stereo, embed, build, on threads.
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,16 +33,22 @@ PreparedLigand entry_for(const MoleculeInput& in, size_t index) {
     return p;
 }
 
-/// All prepared forms of one input; throws InputError with the reason when none can be made.
-std::vector<PreparedLigand> prepare_one(const MoleculeInput& in, size_t index, const PreparationOptions& opt) {
+/// All prepared forms of one input; throws InputError with the reason when none can be made. Adds the CPU time of
+/// each step to `t`.
+std::vector<PreparedLigand> prepare_one(const MoleculeInput& in, size_t index, const PreparationOptions& opt,
+                                        PreparationTimings& t) {
+    std::optional<detail::StageTimer> clock(std::in_place, t.parse);
     detail::MolPtr parsed = detail::parse_molecule(in);
     std::string key;
+    clock.emplace(t.inchikey);
     try {
         key = detail::inchikey_of(*parsed);
     } catch (const std::exception&) {
         // an InChIKey is an identifier for de-duplication, not a condition of docking
     }
-    detail::MolPtr mol = detail::standardize(*parsed, opt);
+    clock.reset();
+    detail::MolPtr mol = detail::standardize(*parsed, opt, t);
+    clock.emplace(t.protonate);
     const unsigned heavy = mol->getNumHeavyAtoms();
     bool has_carbon = false;
     for (const RDKit::Atom* a : mol->atoms()) has_carbon = has_carbon || a->getAtomicNum() == 6;
@@ -53,17 +60,21 @@ std::vector<PreparedLigand> prepare_one(const MoleculeInput& in, size_t index, c
     detail::require_supported_elements(*mol, name);  // before any 3D work: the docking typing would refuse it
     if (opt.protonate) detail::protonate_for_ph74(*mol);
 
+    clock.emplace(t.stereo);
+    std::vector<detail::MolPtr> isomers = detail::enumerate_stereoisomers(*mol, opt.max_stereoisomers, opt.seed);
+    clock.reset();
     std::vector<PreparedLigand> out;
     std::string last_error;
-    for (auto& isomer : detail::enumerate_stereoisomers(*mol, opt.max_stereoisomers, opt.seed)) {
-        const std::string smiles = RDKit::MolToSmiles(*isomer);
+    for (auto& isomer : isomers) {
         std::vector<detail::MolPtr> forms;
         try {
-            forms = detail::embed_forms(*isomer, opt.ring_conformers, opt.seed);
+            forms = detail::embed_forms(*isomer, opt.ring_conformers, opt.seed, t);
         } catch (const InputError& e) {
             last_error = e.what();  // e.g. an impossible stereo assignment; the other isomers may embed
             continue;
         }
+        detail::StageTimer building(t.build);
+        const std::string smiles = RDKit::MolToSmiles(*isomer);
         for (auto& form : forms) {
             PreparedLigand p = entry_for(in, index);
             p.variant = static_cast<int>(out.size());
@@ -81,10 +92,11 @@ std::vector<PreparedLigand> prepare_one(const MoleculeInput& in, size_t index, c
         // as it is then: the geometry fixes those centres.
         std::vector<detail::MolPtr> forms;
         try {
-            forms = detail::embed_forms(*mol, opt.ring_conformers, opt.seed);
+            forms = detail::embed_forms(*mol, opt.ring_conformers, opt.seed, t);
         } catch (const InputError& e) {
             fail(last_error.empty() ? std::string(e.what()) : last_error);
         }
+        detail::StageTimer building(t.build);
         for (auto& form : forms) {
             PreparedLigand p = entry_for(in, index);
             p.variant = static_cast<int>(out.size());
@@ -125,14 +137,16 @@ std::vector<PreparedLigand> prepare_ligands(const std::vector<MoleculeInput>& in
     detail::QuietRdkit quiet;  // RDKit logs parse problems to stderr; they are reported in the entries instead
     detail::parallel_for(static_cast<long>(inputs.size()), opt.threads, [&](long i, int) {
         const MoleculeInput& in = inputs[static_cast<size_t>(i)];
+        PreparationTimings timings;
         try {
-            per_input[i] = prepare_one(in, static_cast<size_t>(i), opt);
+            per_input[i] = prepare_one(in, static_cast<size_t>(i), opt, timings);
         } catch (const std::exception& e) {
             PreparedLigand p = entry_for(in, static_cast<size_t>(i));
             p.error = e.what();
             if (p.error.empty()) p.error = "preparation failed";
             per_input[i] = {std::move(p)};
         }
+        per_input[i].front().timings = timings;
     });
     std::vector<PreparedLigand> out;
     for (auto& v : per_input)

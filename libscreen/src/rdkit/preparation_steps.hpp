@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +18,26 @@ namespace vscreen::detail {
 
 using MolPtr = std::unique_ptr<RDKit::RWMol>;
 
+/// CPU seconds the calling thread has used so far.
+inline double thread_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+/// Adds the calling thread's CPU time between construction and destruction to `slot` (a PreparationTimings field).
+class StageTimer {
+public:
+    explicit StageTimer(double& slot) : slot_(slot), start_(thread_cpu_seconds()) {}
+    ~StageTimer() { slot_ += thread_cpu_seconds() - start_; }
+    StageTimer(const StageTimer&) = delete;
+    StageTimer& operator=(const StageTimer&) = delete;
+
+private:
+    double& slot_;
+    double start_;
+};
+
 /// Parses the input's text in its format into a sanitised molecule (input_parsing.cpp). Throws InputError.
 MolPtr parse_molecule(const MoleculeInput& input);
 
@@ -26,8 +47,9 @@ std::string inchikey_of(const RDKit::ROMol& mol);
 /// Molecule from a standard InChI string (inchi_bridge.cpp). Throws InputError, also when InChI is unsupported.
 MolPtr molecule_from_inchi(const std::string& inchi);
 
-/// Largest fragment, neutralisation and canonical tautomer as the options ask (standardize.cpp).
-MolPtr standardize(const RDKit::ROMol& mol, const PreparationOptions& options);
+/// Largest fragment, neutralisation and canonical tautomer as the options ask (standardize.cpp); adds its CPU time
+/// to timings.standardize and timings.tautomer.
+MolPtr standardize(const RDKit::ROMol& mol, const PreparationOptions& options, PreparationTimings& timings);
 
 /// Sets the charge states that dominate at pH 7.4 by rules, in place (protonation.cpp): carboxylic, sulfonic,
 /// phosphonic acids, tetrazoles and acyl sulfonamides deprotonated; aliphatic amines (one per
@@ -43,6 +65,8 @@ std::vector<MolPtr> enumerate_stereoisomers(const RDKit::ROMol& mol, int cap, st
 
 /// 3D forms with hydrogens (ETKDGv3 + MMFF94, UFF when MMFF lacks parameters): one, or up to
 /// `ring_conformers` with distinct non-aromatic ring shapes (embedding.cpp). Throws InputError on failure.
-std::vector<MolPtr> embed_forms(const RDKit::ROMol& mol, int ring_conformers, std::uint64_t seed);
+/// Adds its CPU time to timings.embed and timings.force_field.
+std::vector<MolPtr> embed_forms(const RDKit::ROMol& mol, int ring_conformers, std::uint64_t seed,
+                                PreparationTimings& timings);
 
 }  // namespace vscreen::detail

@@ -1,5 +1,6 @@
 // Standardisation of a parsed molecule: largest fragment, neutralisation, canonical tautomer (RDKit MolStandardize).
 #include <memory>
+#include <optional>
 
 #include <GraphMol/GraphMol.h>
 #include <GraphMol/MolOps.h>
@@ -33,7 +34,8 @@ RDKit::MolStandardize::CleanupParameters tautomer_parameters() {
 
 }  // namespace
 
-MolPtr standardize(const RDKit::ROMol& input, const PreparationOptions& options) {
+MolPtr standardize(const RDKit::ROMol& input, const PreparationOptions& options, PreparationTimings& timings) {
+    std::optional<StageTimer> clock(std::in_place, timings.standardize);
     MolPtr mol = std::make_unique<RDKit::RWMol>(input);
     RDKit::MolOps::removeHs(*mol);
     if (options.largest_fragment) {
@@ -45,6 +47,7 @@ MolPtr standardize(const RDKit::ROMol& input, const PreparationOptions& options)
         mol = to_rw(uncharger.uncharge(*mol), "neutralisation");
     }
     if (options.canonical_tautomer) {
+        clock.emplace(timings.tautomer);
         static const RDKit::MolStandardize::CleanupParameters params = tautomer_parameters();
         RDKit::MolStandardize::TautomerEnumerator enumerator(params);
         MolPtr canonical = to_rw(enumerator.canonicalize(*mol), "tautomer canonicalisation");
