@@ -50,6 +50,21 @@ float rmsd_lower_bound(const Ligand& lig, const std::vector<Vec3>& a, const std:
 
 namespace {
 
+/// Kernel-ready models of a batch and the XS types its grid maps need.
+struct BatchModels {
+    std::vector<LigandModel> models;
+    std::vector<bool> types = std::vector<bool>(kXsCount, false);
+
+    explicit BatchModels(const std::vector<Ligand>& ligands) {
+        models.reserve(ligands.size());
+        for (const Ligand& lig : ligands) {
+            models.emplace_back(lig);
+            for (const auto& a : lig.atoms)
+                if (a.xs != kXsNone) types[a.xs] = true;
+        }
+    }
+};
+
 DockingResult finish_ligand(const Ligand& lig, const LigandModel& model, std::vector<ChainPose> poses,
                             const ExactScorer& scorer, const DockingSettings& s) {
     std::stable_sort(poses.begin(), poses.end(), [](const ChainPose& a, const ChainPose& b) { return a.energy < b.energy; });
@@ -126,15 +141,9 @@ std::vector<DockingResult> dock(const Receptor& receptor, const std::vector<Liga
     if (receptor.size() == 0) fail("receptor ", receptor.name, " has no atoms");
     const ScoringFunction sf = ScoringFunction::make(s.scoring);
     const PairTable table(sf);
-    std::vector<LigandModel> models;
-    models.reserve(ligands.size());
-    std::vector<bool> types(kXsCount, false);
-    for (const Ligand& lig : ligands) {
-        models.emplace_back(lig);
-        for (const auto& a : lig.atoms)
-            if (a.xs != kXsNone) types[a.xs] = true;
-    }
-    const GridMaps maps(receptor, table, s.box, types, s.grid_spacing, s.threads);
+    const BatchModels batch_models(ligands);
+    const std::vector<LigandModel>& models = batch_models.models;
+    const GridMaps maps(receptor, table, s.box, batch_models.types, s.grid_spacing, s.threads);
 
     // One search batch per chain count, on the same maps. A ligand's random streams depend on the seed, its
     // index in `ligands` and the chain number only, so its result does not depend on how the batches split.
@@ -177,24 +186,19 @@ std::vector<DockingResult> dock(const Receptor& receptor, const std::vector<Liga
 std::vector<DockingResult> optimize_poses(const Receptor& receptor, const std::vector<Ligand>& ligands,
                                           const DockingSettings& s) {
     if (receptor.size() == 0) fail("receptor ", receptor.name, " has no atoms");
-    const ScoringFunction sf = ScoringFunction::make(s.scoring);
-    const PairTable table(sf);
-    std::vector<LigandModel> models;
-    models.reserve(ligands.size());
-    std::vector<bool> types(kXsCount, false);
     const Vec3 lo = s.box.lower(), hi = s.box.upper();
-    for (const Ligand& lig : ligands) {
+    for (const Ligand& lig : ligands)
         for (const auto& a : lig.atoms) {
-            if (a.xs != kXsNone) types[a.xs] = true;
-            if (a.element == 1) continue;
             const Vec3 c = a.coords;
-            if (c.x < lo.x || c.y < lo.y || c.z < lo.z || c.x > hi.x || c.y > hi.y || c.z > hi.z)
+            if (a.element != 1 && (c.x < lo.x || c.y < lo.y || c.z < lo.z || c.x > hi.x || c.y > hi.y || c.z > hi.z))
                 fail("optimize_poses: ligand '", lig.name, "' has heavy atoms outside the box; the pose to optimise "
                      "must lie in the grid maps' box");
         }
-        models.emplace_back(lig);
-    }
-    const GridMaps maps(receptor, table, s.box, types, s.grid_spacing, s.threads);
+    const ScoringFunction sf = ScoringFunction::make(s.scoring);
+    const PairTable table(sf);
+    const BatchModels batch_models(ligands);
+    const std::vector<LigandModel>& models = batch_models.models;
+    const GridMaps maps(receptor, table, s.box, batch_models.types, s.grid_spacing, s.threads);
     const ExactScorer scorer(receptor, sf);
     const GridView grid = maps.view();
     const PairTableView table_view = table.view();
