@@ -1,10 +1,12 @@
-# Shared fixtures of the Python tests: the test data folder, the 1IEP complex and a CLI runner.
+# Shared fixtures of the Python tests: the test data folder, the 1IEP complex, a CLI runner, a kill -9 helper.
 import atexit
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -74,3 +76,16 @@ def pdbqt_models(text: str):
         elif cur is not None and line.startswith(("ATOM", "HETATM")):
             cur.append(line)
     return models
+
+
+def kill_when(cmd, ready, ended_early: str, timeout: float = 300, poll: float = 0.005) -> None:
+    """Starts ``cmd``, waits until ``ready()`` holds and kills it with SIGKILL (the tests' kill -9 faults); fails the
+    test with ``ended_early`` and the process's output when it ends before that."""
+    proc = subprocess.Popen([str(a) for a in cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + timeout
+    while time.time() < deadline and not ready():
+        if proc.poll() is not None:
+            pytest.fail(f"{ended_early}: {proc.communicate()}")
+        time.sleep(poll)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()

@@ -3,10 +3,8 @@
 # carry their plan; a plan killed with SIGKILL, or failing half-way, resumes into the same chunks. No docking.
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 
 import pyarrow.parquet as pq
 import pytest
@@ -14,6 +12,7 @@ import pytest
 from vscreen.campaign import (CampaignError, KeySet, LibrarySpec, PlannedLibrary, build_plan, deduplicate,
                               iter_chunks, library_records)
 from vscreen.campaign.planned import read_chunk
+from conftest import kill_when
 
 SMILES = """smiles id name
 CCO eth Ethanol
@@ -149,15 +148,9 @@ def test_plan_resumes_after_kill_9(tmp_path, data_dir):
     reference = subprocess.run(cmd + ["--out", str(tmp_path / "ref")], capture_output=True, text=True, timeout=300)
     assert reference.returncode == 0, reference.stderr
     out = tmp_path / "camp"
-    proc = subprocess.Popen(cmd + ["--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     work = out / "library" / ".work"
-    deadline = time.time() + 300
-    while time.time() < deadline and not (work / "stage-000002.parquet").exists():
-        if proc.poll() is not None:
-            pytest.fail(f"the plan ended before its third batch: {proc.communicate()}")
-        time.sleep(0.005)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    kill_when(cmd + ["--out", str(out)], (work / "stage-000002.parquet").exists,
+              "the plan ended before its third batch")
     assert not PlannedLibrary.exists(str(out / "library")), "the kill should land before the plan is finished"
     again = subprocess.run(cmd + ["--out", str(out)], capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr

@@ -3,10 +3,8 @@
 # and two targets, and the notebook API. Every comparison is against one uninterrupted run with the same chunks.
 import glob
 import os
-import signal
 import subprocess
 import sys
-import time
 
 import duckdb
 import numpy as np
@@ -14,7 +12,7 @@ import pandas as pd
 import pytest
 
 import vscreen
-from conftest import BOX_1IEP
+from conftest import BOX_1IEP, kill_when
 from vscreen.campaign import CampaignError, build_report, config_from_dict, plan_campaign, run_campaign
 
 pytestmark = pytest.mark.skipif(not hasattr(vscreen._vscreen, "prepare_ligands"),
@@ -102,14 +100,8 @@ def test_resume_after_kill_9(reference, tmp_path, data_dir):
     cmd = _cli("--receptor", data_dir / "1iep_receptor.pdbqt", "--library", cfg.library.paths[0],
                "--center", *CENTER, "--size", *SIZE, "--chunk-size", 2, "--exhaustiveness", 1, "--search-scale",
                0.05, "--seed", 7, "--num-modes", 3, "--threads", 1, "--no-progress", "--no-report", "--out", out)
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 300
-    while time.time() < deadline and not glob.glob(str(out / "results" / "*" / "chunk-*.parquet")):
-        if proc.poll() is not None:
-            pytest.fail(f"campaign ended before its first chunk: {proc.communicate()}")
-        time.sleep(0.01)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    kill_when(cmd, lambda: glob.glob(str(out / "results" / "*" / "chunk-*.parquet")),
+              "campaign ended before its first chunk", poll=0.01)
     done_at_kill = len(glob.glob(str(out / "results" / "*" / "chunk-*.parquet")))
     assert 1 <= done_at_kill < 4, "the kill should land in the middle of the campaign"
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
@@ -297,15 +289,8 @@ def test_report_resumes_after_kill_9(reference, tmp_path):
     expected = build_report(str(finished))
     out = tmp_path / "camp"  # the same finished campaign, not yet reported
     shutil.copytree(finished, out, ignore=shutil.ignore_patterns("report", "merged"))
-    proc = subprocess.Popen([sys.executable, "-m", "vscreen", "report", str(out)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 120
-    while time.time() < deadline and not (out / "merged").exists():
-        if proc.poll() is not None:
-            pytest.fail(f"the report ended before merging: {proc.communicate()}")
-        time.sleep(0.002)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    kill_when([sys.executable, "-m", "vscreen", "report", out], (out / "merged").exists,
+              "the report ended before merging", timeout=120, poll=0.002)
     assert not (out / "report" / "report.html").exists(), "the kill should land in the middle of the report"
     for part in glob.glob(str(out / "merged" / "*" / "part-*.parquet")):  # whole parts or none
         duckdb.sql(f"SELECT count(*) FROM read_parquet('{part}')").fetchone()
