@@ -1,6 +1,8 @@
 // Ligand preparation: PreparationOptions, MoleculeInput, PreparedLigand and prepare_ligands() (GIL released).
 #include <pybind11/stl.h>
 
+#include <utility>
+
 #include "common.hpp"
 #ifdef VSCREEN_HAVE_PREP
 #include "vscreen/molecule_io.hpp"
@@ -66,30 +68,21 @@ void add_preparation(py::module_& m) {
             return "MoleculeInput(format='" + i.format + "', id='" + i.id + "', name='" + i.name + "')";
         });
 
-    py::class_<PreparationTimings>(m, "PreparationTimings",
-                                   "CPU seconds of one input's preparation per step (on its first entry).")
-        .def_readonly("parse", &PreparationTimings::parse)
-        .def_readonly("inchikey", &PreparationTimings::inchikey)
-        .def_readonly("standardize", &PreparationTimings::standardize)
-        .def_readonly("tautomer", &PreparationTimings::tautomer)
-        .def_readonly("protonate", &PreparationTimings::protonate)
-        .def_readonly("stereo", &PreparationTimings::stereo)
-        .def_readonly("embed", &PreparationTimings::embed)
-        .def_readonly("force_field", &PreparationTimings::force_field)
-        .def_readonly("build", &PreparationTimings::build)
-        .def("as_dict", [](const PreparationTimings& t) {
-            py::dict d;
-            d["parse"] = t.parse;
-            d["inchikey"] = t.inchikey;
-            d["standardize"] = t.standardize;
-            d["tautomer"] = t.tautomer;
-            d["protonate"] = t.protonate;
-            d["stereo"] = t.stereo;
-            d["embed"] = t.embed;
-            d["force_field"] = t.force_field;
-            d["build"] = t.build;
-            return d;
-        }, "the steps in pipeline order, name -> CPU seconds");
+    // The steps in pipeline order: each one an attribute and an entry of as_dict().
+    static const std::pair<const char*, double PreparationTimings::*> steps[] = {
+        {"parse", &PreparationTimings::parse},         {"inchikey", &PreparationTimings::inchikey},
+        {"standardize", &PreparationTimings::standardize}, {"tautomer", &PreparationTimings::tautomer},
+        {"protonate", &PreparationTimings::protonate}, {"stereo", &PreparationTimings::stereo},
+        {"embed", &PreparationTimings::embed},         {"force_field", &PreparationTimings::force_field},
+        {"build", &PreparationTimings::build}};
+    py::class_<PreparationTimings> timings(m, "PreparationTimings",
+                                           "CPU seconds of one input's preparation per step (on its first entry).");
+    for (const auto& [name, field] : steps) timings.def_readonly(name, field);
+    timings.def("as_dict", [](const PreparationTimings& t) {
+        py::dict d;
+        for (const auto& [name, field] : steps) d[name] = t.*field;
+        return d;
+    }, "the steps in pipeline order, name -> CPU seconds");
 
     py::class_<PreparedLigand>(m, "PreparedLigand",
                                "One prepared form of an input (stereoisomer x ring conformer), or why it failed.")
