@@ -213,7 +213,7 @@ def run_timed(cmd, log_path):
 
 
 def score_outcome(row, program):
-    """top-1 / modes success and, for vscreen's misses, search or scoring failure."""
+    """The top-1 RMSD and whether any output mode is within 2 A, from the per-mode RMSDs."""
     rmsds = row.get(f"{program}_mode_rmsds")
     if not rmsds:
         return

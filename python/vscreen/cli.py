@@ -82,7 +82,7 @@ def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
         print(_score_text(ligand.name, s), file=out)
         if extra:
             print(f"Optimised locally: heavy-atom RMSD to the input pose {extra['rmsd_to_input']:.3f} A, "
-                  f"{evaluations} energy evaluations", file=out)
+                  f"{extra['evaluations']} energy evaluations", file=out)
     return 0
 
 

@@ -89,19 +89,20 @@ def prepare_molecules(records: Sequence[MoleculeRecord], options: Dict[str, Any]
     if root is None:
         return _prepare(records, range(len(records)), opts)
     cache = PreparedCache(root, opts)
+    names = [_display_name(r, i) for i, r in enumerate(records)]
     found: Dict[int, List[PreparedForm]] = {}
     for i, r in enumerate(records):
-        stored = cache.get(r.inchikey or "", r.format, r.text, _display_name(r, i))
+        stored = cache.get(r.inchikey or "", r.format, r.text, names[i])
         if stored is not None:
-            found[i] = [_from_cache(i, f, _display_name(r, i)) for f in stored]
+            found[i] = [_from_cache(i, f, names[i]) for f in stored]
     todo = [i for i in range(len(records)) if i not in found]
     fresh: Dict[int, List[PreparedForm]] = {i: [] for i in todo}
     for form in _prepare(records, todo, opts) if todo else []:
         fresh[form.input_index].append(form)
     for i, forms in fresh.items():
         r = records[i]
-        if all(_rebuilds_exactly(f, _display_name(r, i)) for f in forms):
-            cache.put(r.inchikey or "", r.format, r.text, _display_name(r, i), [_to_cache(f) for f in forms])
+        if all(_rebuilds_exactly(f, names[i]) for f in forms):
+            cache.put(r.inchikey or "", r.format, r.text, names[i], [_to_cache(f) for f in forms])
     return [f for i in range(len(records)) for f in (found[i] if i in found else fresh[i])]
 
 
