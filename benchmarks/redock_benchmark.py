@@ -15,7 +15,11 @@ better-scoring pose that exists); when it scores better, a scoring failure. Prin
 
     .venv/bin/python benchmarks/redock_benchmark.py --data ../shared/data [--exhaustiveness 8] [--cpu 2]
         [--seed 1] [--search-scale 1.0] [--sets vina_examples,diffdock,posebusters,astex | all] [--only 1iep,6moa]
-        [--skip-vina] [--resume]
+        [--skip-vina | --programs vscreen,vina] [--receptor-cache DIR] [--resume]
+
+Vina's rows do not depend on vscreen's settings: run them once (--programs vina, into their own --work) and
+compare any number of vscreen runs with them through benchmarks/redock_compare.py; --receptor-cache shares the
+prepared receptor PDBQTs between such runs (the preparation is deterministic).
 """
 import argparse
 import json
@@ -119,16 +123,20 @@ def protein_only_pdb(pdb, out):
 
 
 def prepared_receptor(c, d):
-    """The receptor PDBQT of a complex: as given, or prepared by vscreen from its PDB (with hydrogens)."""
+    """The receptor PDBQT of a complex: as given, or prepared by vscreen from its PDB (with hydrogens) into d."""
     if "receptor" in c:
         return Path(c["receptor"])
+    d.mkdir(parents=True, exist_ok=True)
     receptor = d / "receptor.pdbqt"
     if receptor.exists() and receptor.stat().st_size > 0:
         return receptor
+    partial = d / f"receptor.{os.getpid()}.pdbqt"  # renamed when complete: runs sharing a cache never read half
     if "raw_receptor" in c:
-        vscreen.prepare_receptor(c["raw_receptor"], receptor, keep_het=c.get("keep_het") or None)
-        return receptor
-    receptor.write_text(vscreen.prepare_receptor_pdbqt(str(protein_only_pdb(c["receptor_pdb"], d / "protein.pdb"))))
+        vscreen.prepare_receptor(c["raw_receptor"], partial, pdb_out=d / "receptor_H.pdb",
+                                 keep_het=c.get("keep_het") or None)
+    else:
+        partial.write_text(vscreen.prepare_receptor_pdbqt(str(protein_only_pdb(c["receptor_pdb"], d / "protein.pdb"))))
+    os.replace(partial, receptor)
     return receptor
 
 
@@ -230,13 +238,24 @@ def main():
     ap.add_argument("--cpu", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--search-scale", type=float, default=1.0, help="vscreen's Monte Carlo step multiplier")
+    ap.add_argument("--search", default=None, help="vscreen's search preset (fast, balanced, detail)")
+    ap.add_argument("--vscreen-option", action="append", default=[], metavar="OPT",
+                    help="extra option for vscreen dock, e.g. --vscreen-option=--stall-steps=200 (repeatable)")
     ap.add_argument("--box-size", type=float, default=22.5, help="edge when the set gives no box")
     ap.add_argument("--vscreen", default=str(Path(sys.executable).parent / "vscreen"))
     ap.add_argument("--vina", default=shutil.which("vina") or "vina")
-    ap.add_argument("--skip-vina", action="store_true")
+    ap.add_argument("--skip-vina", action="store_true", help="same as --programs vscreen")
+    ap.add_argument("--programs", default="vscreen,vina", help="which programs dock: vscreen, vina or both")
+    ap.add_argument("--receptor-cache", type=Path, default=None,
+                    help="folder for the prepared receptor PDBQTs (default: each complex's folder under --work)")
     ap.add_argument("--work", type=Path, default=Path("benchmarks/results/redock"))
     ap.add_argument("--resume", action="store_true", help="keep the rows of rows.jsonl and dock only the others")
     args = ap.parse_args()
+    programs = set(args.programs.split(","))
+    if args.skip_vina:
+        programs.discard("vina")
+    if not programs or not programs <= {"vscreen", "vina"}:
+        ap.error("--programs takes vscreen, vina or vscreen,vina")
 
     complexes = []
     for s in (SETS if args.sets == "all" else args.sets.split(",")):
@@ -245,6 +264,8 @@ def main():
         keep = set(args.only.split(","))
         complexes = [c for c in complexes if c["name"] in keep]
     args.work.mkdir(parents=True, exist_ok=True)
+    search_options = ["--search", args.search] if args.search else ["--search-scale", str(args.search_scale)]
+    search_options += args.vscreen_option
 
     rows_path = args.work / "rows.jsonl"
     done = {}
@@ -268,7 +289,7 @@ def main():
             print(f"{c['name']}: skipped, the crystal ligand cannot be prepared: {e}", flush=True)
             continue
         try:
-            receptor = prepared_receptor(c, d)
+            receptor = prepared_receptor(c, d if args.receptor_cache is None else args.receptor_cache / c["name"])
         except (vscreen.VscreenError, ValueError, RuntimeError) as e:
             print(f"{c['name']}: skipped, the receptor cannot be prepared: {e}", flush=True)
             continue
@@ -280,19 +301,20 @@ def main():
         common = ["--exhaustiveness", str(args.exhaustiveness), "--seed", str(args.seed), "--cpu", str(args.cpu)]
         row = dict(name=c["name"], heavy_atoms=crystal.num_heavy_atoms, torsions=crystal.num_torsions,
                    rmsd_start=symmetric_rmsd(crystal, start.coords))
-        out = d / "vscreen_out.pdbqt"
-        cmd = [args.vscreen, "dock", "--receptor", str(receptor), "--ligand", str(ligand), *box, *common,
-               "--search-scale", str(args.search_scale), "--device", "cpu", "--out", str(out)]
-        row["vscreen_time"], row["vscreen_cpu"], rc = run_timed(cmd, d / "vscreen.log")
-        if rc == 0:
-            row["vscreen_mode_rmsds"] = [symmetric_rmsd(crystal, m) for m in model_coords(out)]
-            row["vscreen_affinity"] = first_affinity(out)
-            row["vscreen_evaluations"] = search_evaluations(out)
-            score_outcome(row, "vscreen")
+        if "vscreen" in programs:
+            out = d / "vscreen_out.pdbqt"
+            cmd = [args.vscreen, "dock", "--receptor", str(receptor), "--ligand", str(ligand), *box, *common,
+                   *search_options, "--device", "cpu", "--out", str(out)]
+            row["vscreen_time"], row["vscreen_cpu"], rc = run_timed(cmd, d / "vscreen.log")
+            if rc == 0:
+                row["vscreen_mode_rmsds"] = [symmetric_rmsd(crystal, m) for m in model_coords(out)]
+                row["vscreen_affinity"] = first_affinity(out)
+                row["vscreen_evaluations"] = search_evaluations(out)
+                score_outcome(row, "vscreen")
         row["crystal_opt_affinity"], row["crystal_opt_shift"] = crystal_optimized(receptor, crystal, centre, size)
         if "vscreen_rmsd" in row and row["vscreen_rmsd"] >= 2.0:
             row["vscreen_miss"] = "search" if row["crystal_opt_affinity"] < row["vscreen_affinity"] else "scoring"
-        if not args.skip_vina:
+        if "vina" in programs:
             vout = d / "vina_out.pdbqt"
             vcmd = [args.vina, "--receptor", str(receptor), "--ligand", str(ligand), "--out", str(vout),
                     "--exhaustiveness", str(args.exhaustiveness), "--seed", str(args.seed), "--cpu", str(args.cpu)]
@@ -328,18 +350,23 @@ def main():
               f"{r.get('vscreen_affinity') or nan:8.2f} {r.get('crystal_opt_affinity', nan):8.2f} "
               f"{r.get('vscreen_miss', ''):>7s} {r.get('vscreen_evaluations') or 0:9d} {r.get('vscreen_cpu', nan):7.1f} "
               f"{r.get('vina_rmsd', nan):10.2f} {r.get('vina_cpu', nan):7.1f}")
-    t_s = sum(r["vscreen_time"] for r in rows)
+    t_s = sum(r.get("vscreen_time", 0) for r in rows)
     summary = dict(complexes=len(rows), exhaustiveness=args.exhaustiveness, cpu=args.cpu, seed=args.seed,
-                   search_scale=args.search_scale, **counted("vscreen"), vscreen_time_s=round(t_s, 1))
+                   search_scale=args.search_scale, search=args.search, vscreen_options=args.vscreen_option,
+                   programs=sorted(programs))
+    if "vscreen" in programs:
+        summary.update(**counted("vscreen"), vscreen_time_s=round(t_s, 1))
     evals = [r["vscreen_evaluations"] for r in rows if r.get("vscreen_evaluations")]
     if evals:
         summary["vscreen_evaluations_median"] = int(np.median(evals))
     summary["vscreen_search_failures"] = sum(r.get("vscreen_miss") == "search" for r in rows)
     summary["vscreen_scoring_failures"] = sum(r.get("vscreen_miss") == "scoring" for r in rows)
-    if not args.skip_vina and any("vina_time" in r for r in rows):
+    if "vina" in programs and any("vina_time" in r for r in rows):
         t_v = sum(r.get("vina_time", 0) for r in rows)
-        summary.update(**counted("vina"), vina_time_s=round(t_v, 1), time_ratio=round(t_s / t_v, 3))
-        if summary["vina_cpu_s"] > 0:
+        summary.update(**counted("vina"), vina_time_s=round(t_v, 1))
+        if "vscreen" in programs:
+            summary["time_ratio"] = round(t_s / t_v, 3)
+        if "vscreen" in programs and summary["vina_cpu_s"] > 0:
             summary["cpu_ratio"] = round(summary["vscreen_cpu_s"] / summary["vina_cpu_s"], 3)
     print("\n" + json.dumps(summary))
     (args.work / "results.json").write_text(json.dumps(dict(summary=summary, rows=rows), indent=1))

@@ -138,6 +138,8 @@ std::vector<DockingResult> dock(const Receptor& receptor, const std::vector<Liga
     if (s.num_modes < 1) fail("num_modes must be at least 1, got ", s.num_modes);
     if (!(s.energy_range >= 0)) fail("energy_range must be non-negative, got ", s.energy_range);
     if (!(s.search_scale > 0)) fail("search_scale must be positive, got ", s.search_scale);
+    if (!(s.stall_fraction >= 0 && s.stall_fraction <= 1))
+        fail("stall_fraction must be in [0, 1], got ", s.stall_fraction);
     if (receptor.size() == 0) fail("receptor ", receptor.name, " has no atoms");
     const ScoringFunction sf = ScoringFunction::make(s.scoring);
     const PairTable table(sf);
@@ -162,6 +164,8 @@ std::vector<DockingResult> dock(const Receptor& receptor, const std::vector<Liga
             const LigandView L = models[i].view();
             job.params.steps = std::max(1, static_cast<int>(std::lround(vina_global_steps(L) * s.search_scale)));
             job.params.local_steps = vina_local_steps(L);
+            if (s.stall_fraction > 0)
+                job.params.stall_steps = std::max(1, static_cast<int>(std::lround(job.params.steps * s.stall_fraction)));
             job.params.gyration_radius = models[i].gyration_radius();
             job.params.box_lower = s.box.lower();
             job.params.box_upper = s.box.upper();

@@ -13,6 +13,7 @@
 #include "vscreen/error.hpp"
 #include "vscreen/ligand_model.hpp"
 #include "vscreen/pdbqt.hpp"
+#include "vscreen/search_preset.hpp"
 #ifdef VSCREEN_HAVE_CUDA
 #include "vscreen/cuda_backend.hpp"
 #endif
@@ -103,27 +104,32 @@ std::string sdf_modes(const Ligand& ligand, const DockingResult& r) {
 
 void add_docking(py::module_& m) {
     py::class_<DockingSettings>(m, "DockingSettings", "Search settings; the defaults are Vina's.")
-        .def(py::init([](std::array<float, 3> center, std::array<float, 3> size, int exhaustiveness, int num_modes,
-                         float energy_range, std::uint64_t seed, const std::string& scoring, float grid_spacing,
-                         float search_scale, int threads) {
+        .def(py::init([](std::array<float, 3> center, std::array<float, 3> size, std::optional<std::string> search,
+                         std::optional<int> exhaustiveness, int num_modes, float energy_range, std::uint64_t seed,
+                         const std::string& scoring, float grid_spacing, std::optional<float> search_scale,
+                         std::optional<float> stall_fraction, int threads) {
                  DockingSettings s;
                  s.box.center = to_vec(center);
                  s.box.size = to_vec(size);
-                 s.exhaustiveness = exhaustiveness;
+                 if (search) apply_search_preset(s, parse_search_preset(*search));
+                 if (exhaustiveness) s.exhaustiveness = *exhaustiveness;
                  s.num_modes = num_modes;
                  s.energy_range = energy_range;
                  s.seed = seed;
                  s.scoring = parse_scoring_kind(scoring);
                  s.grid_spacing = grid_spacing;
-                 s.search_scale = search_scale;
+                 if (search_scale) s.search_scale = *search_scale;
+                 if (stall_fraction) s.stall_fraction = *stall_fraction;
                  s.threads = threads;
                  return s;
              }),
              py::kw_only(), py::arg("center") = std::array<float, 3>{0, 0, 0},
-             py::arg("size") = std::array<float, 3>{22.5f, 22.5f, 22.5f}, py::arg("exhaustiveness") = 8,
-             py::arg("num_modes") = 9, py::arg("energy_range") = 3.0f, py::arg("seed") = 0,
-             py::arg("scoring") = "vina", py::arg("grid_spacing") = 0.375f, py::arg("search_scale") = 1.0f,
-             py::arg("threads") = 0)
+             py::arg("size") = std::array<float, 3>{22.5f, 22.5f, 22.5f}, py::arg("search") = py::none(),
+             py::arg("exhaustiveness") = py::none(), py::arg("num_modes") = 9, py::arg("energy_range") = 3.0f,
+             py::arg("seed") = 0, py::arg("scoring") = "vina", py::arg("grid_spacing") = 0.375f,
+             py::arg("search_scale") = py::none(), py::arg("stall_fraction") = py::none(), py::arg("threads") = 0,
+             "search: a preset ('fast', 'balanced', 'detail') that sets exhaustiveness, search_scale and "
+             "stall_fraction; any of the three given as well overrides the preset's value.")
         .def_property(
             "center", [](const DockingSettings& s) { return to_array(s.box.center); },
             [](DockingSettings& s, std::array<float, 3> c) { s.box.center = to_vec(c); }, "Box centre (A).")
@@ -140,6 +146,8 @@ void add_docking(py::module_& m) {
         .def_readwrite("grid_spacing", &DockingSettings::grid_spacing, "Grid map spacing (A).")
         .def_readwrite("search_scale", &DockingSettings::search_scale,
                        "Multiplies Vina's Monte Carlo step count (1 = Vina; smaller is faster and rougher).")
+        .def_readwrite("stall_fraction", &DockingSettings::stall_fraction,
+                       "A chain stops after this fraction of its steps without a new best (0 = run all steps).")
         .def_readwrite("threads", &DockingSettings::threads, "CPU threads for grids and post-processing (0 = all).")
         .def("__repr__", [](const DockingSettings& s) {
             std::ostringstream o;
@@ -148,7 +156,7 @@ void add_docking(py::module_& m) {
               << "), exhaustiveness=" << s.exhaustiveness << ", num_modes=" << s.num_modes
               << ", energy_range=" << s.energy_range << ", seed=" << s.seed << ", scoring='"
               << scoring_kind_name(s.scoring) << "', grid_spacing=" << s.grid_spacing
-              << ", search_scale=" << s.search_scale << ", threads=" << s.threads << ")";
+              << ", search_scale=" << s.search_scale << ", stall_fraction=" << s.stall_fraction << ", threads=" << s.threads << ")";
             return o.str();
         });
 
@@ -202,6 +210,19 @@ void add_docking(py::module_& m) {
 #endif
         },
         "Number of usable CUDA devices (0 when the CUDA back-end is not built or no GPU is present).");
+    m.def(
+        "search_effort",
+        [](const std::string& name) {
+            const SearchEffort e = search_effort(parse_search_preset(name));
+            py::dict d;
+            d["exhaustiveness"] = e.exhaustiveness;
+            d["search_scale"] = e.search_scale;
+            d["stall_fraction"] = e.stall_fraction;
+            return d;
+        },
+        py::arg("preset"), "What a search preset ('fast', 'balanced', 'detail') sets: exhaustiveness, search_scale, "
+                           "stall_fraction.");
+    m.attr("default_search_preset") = search_preset_name(kDefaultSearchPreset);
     m.def("available_backends", &available_backends, "Names of the back-ends usable on this machine, fastest first.");
 
     m.def(

@@ -1,6 +1,6 @@
 # Type stubs of the C++ extension vscreen._vscreen (hand-written; keep in step with python/bindings/).
 import os
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union, overload
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -88,10 +88,12 @@ class DockingSettings:
     scoring: str
     grid_spacing: float
     search_scale: float
+    stall_fraction: float
     threads: int
-    def __init__(self, *, center: Sequence[float] = ..., size: Sequence[float] = ..., exhaustiveness: int = 8,
-                 num_modes: int = 9, energy_range: float = 3.0, seed: int = 0, scoring: str = "vina",
-                 grid_spacing: float = 0.375, search_scale: float = 1.0, threads: int = 0) -> None: ...
+    def __init__(self, *, center: Sequence[float] = ..., size: Sequence[float] = ..., search: Optional[str] = None,
+                 exhaustiveness: Optional[int] = None, num_modes: int = 9, energy_range: float = 3.0, seed: int = 0,
+                 scoring: str = "vina", grid_spacing: float = 0.375, search_scale: Optional[float] = None,
+                 stall_fraction: Optional[float] = None, threads: int = 0) -> None: ...
 
 class DockedMode:
     @property
@@ -137,6 +139,8 @@ def prepare_receptor_pdbqt(pdb_path: _Path) -> str: ...
 def score(receptor: Receptor, ligand: Ligand, scoring: str = "vina",
           coords: Optional[npt.ArrayLike] = None) -> PoseScore: ...
 def available_backends() -> List[str]: ...
+def search_effort(preset: str) -> Dict[str, Any]: ...
+default_search_preset: str
 def cuda_device_count() -> int: ...
 def dock(receptor: Receptor, ligands: Sequence[Ligand], settings: DockingSettings, device: str = "auto",
          threads: int = 0, chains: Optional[Sequence[int]] = None) -> List[DockingResult]: ...

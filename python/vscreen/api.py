@@ -124,11 +124,15 @@ def _records(molecules: Any) -> Iterable[MoleculeRecord]:
     return out
 
 
-def screen(targets: Union[Target, Sequence[Target]], molecules: Any, *, exhaustiveness: int = 8, seed: int = 42,
-           num_modes: int = 9, search_scale: float = 1.0, scoring: str = "vina", preparation: Optional[dict] = None,
+def screen(targets: Union[Target, Sequence[Target]], molecules: Any, *, search: Optional[str] = None,
+           exhaustiveness: Optional[int] = None, seed: int = 42, num_modes: int = 9,
+           search_scale: Optional[float] = None, scoring: str = "vina", preparation: Optional[dict] = None,
            device: str = "auto", threads: int = 0, chunk_size: int = 50, poses: int = 1,
            progress: bool = False):
     """Docks molecules into one or more targets and returns a pandas DataFrame, best affinity first per target.
+
+    search: the search preset ('fast', 'balanced', 'detail'; default vscreen.search.DEFAULT_SEARCH);
+    exhaustiveness and search_scale, when given, override the preset's values.
 
     molecules: a SMILES, a list of SMILES / (id, smiles[, name]) pairs, a dict id -> SMILES, a DataFrame with a
     smiles column (and id, name), or a library file path (any format `vscreen screen` reads). Molecules are
@@ -136,8 +140,12 @@ def screen(targets: Union[Target, Sequence[Target]], molecules: Any, *, exhausti
     error, ...) plus ``pose``: the SDF text of the top pose(s) (empty for failed molecules)."""
     import pandas as pd
     targets = [targets] if isinstance(targets, Target) else list(targets)
-    docking = dict(DEFAULT_DOCKING, exhaustiveness=exhaustiveness, seed=seed, num_modes=num_modes,
-                   search_scale=search_scale, scoring=scoring)
+    docking = dict(DEFAULT_DOCKING, seed=seed, num_modes=num_modes, scoring=scoring)
+    if search is not None:
+        docking["search"] = search
+    # Expert overrides of the preset's effort; absent keys leave the preset's values.
+    docking.update({k: v for k, v in (("exhaustiveness", exhaustiveness), ("search_scale", search_scale))
+                    if v is not None})
     specs = [t.spec() for t in targets]
     frames: List[Any] = []
     bar = None

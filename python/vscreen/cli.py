@@ -16,6 +16,7 @@ from typing import List, Optional, Sequence, TextIO
 import numpy as np
 
 import vscreen
+from .search import DEFAULT_SEARCH, SEARCH_PRESETS, SEARCH_PRESETS_HELP
 
 
 class CliError(Exception):
@@ -131,6 +132,10 @@ def cmd_dock(args: argparse.Namespace, out: TextIO) -> int:
     if not args.ligand and not args.smiles:
         raise CliError("give ligands: --ligand FILE/DIR and/or --smiles SMILES")
     files = vscreen.ligand_files(args.ligand or [])
+    settings = vscreen.DockingSettings(center=center, size=size, search=args.search, exhaustiveness=args.exhaustiveness,
+                                       num_modes=args.num_modes, energy_range=args.energy_range, seed=args.seed,
+                                       scoring=args.scoring, search_scale=args.search_scale,
+                                       stall_fraction=args.stall_fraction)
     ligands: List[vscreen.Ligand] = []
     chains: List[int] = []  # Monte Carlo chains per ligand: the exhaustiveness, shared by a molecule's ring shapes
     bad = 0
@@ -140,14 +145,14 @@ def cmd_dock(args: argparse.Namespace, out: TextIO) -> int:
         for rec in vscreen.read_ligand_records(f):
             if rec.ok:
                 ligands.append(rec.ligand)
-                chains.append(args.exhaustiveness)
+                chains.append(settings.exhaustiveness)
             else:
                 bad += 1
                 print(f"vscreen: skipped ligand '{rec.name}' ({rec.source}): {rec.error}", file=err)
     libraries = [f for f in files if is_library_file(f)]
     if libraries or args.smiles:  # molecules to prepare first (SMILES, CSV, InChI dumps)
         prepared, shares, failed = prepared_ligands_for_docking(libraries, args.smiles, preparation_options(args),
-                                                                args.exhaustiveness, err)
+                                                                settings.exhaustiveness, err)
         ligands.extend(prepared)
         chains.extend(shares)
         bad += failed
@@ -157,13 +162,11 @@ def cmd_dock(args: argparse.Namespace, out: TextIO) -> int:
         return 1
     if plan == "sdf" and not vscreen.has_rdkit:
         raise CliError("SDF output needs the RDKit readers; this build has none (write .pdbqt)")
-    settings = vscreen.DockingSettings(center=center, size=size, exhaustiveness=args.exhaustiveness,
-                                       num_modes=args.num_modes, energy_range=args.energy_range, seed=args.seed,
-                                       scoring=args.scoring, search_scale=args.search_scale)
     print(f"Receptor: {args.receptor} ({receptor.num_atoms} scored atoms)", file=out)
     print(f"Ligands: {len(ligands)} to dock" + (f", {bad} skipped" if bad else ""), file=out)
     print("Box: center ({:.3f}, {:.3f}, {:.3f}) size ({:.3f}, {:.3f}, {:.3f})".format(*center, *size), file=out)
-    print(f"Scoring: {args.scoring}  exhaustiveness: {args.exhaustiveness}  seed: {args.seed}", file=out)
+    print(f"Scoring: {args.scoring}  search: {args.search}  exhaustiveness: {settings.exhaustiveness}  "
+          f"search scale: {settings.search_scale:g}  seed: {args.seed}", file=out)
     t0 = time.perf_counter()
     results = vscreen.dock(receptor, ligands, settings, device=args.device, threads=args.cpu, chains=chains)
     elapsed = time.perf_counter() - t0
@@ -253,7 +256,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "its heavy atoms, size = that box's extent + 2 * padding on each axis")
     d.add_argument("--autobox-padding", type=float, default=4.0, metavar="A",
                    help="padding added on each side with --autobox-ligand (default 4)")
-    d.add_argument("--exhaustiveness", type=int, default=8, help="Monte Carlo chains per ligand (default 8)")
+    d.add_argument("--search", choices=SEARCH_PRESETS, default=DEFAULT_SEARCH,
+                   help="search effort preset (default %(default)s): " + SEARCH_PRESETS_HELP)
+    d.add_argument("--exhaustiveness", type=int, default=None,
+                   help="Monte Carlo chains per ligand (expert; default: the --search preset's, 8)")
     d.add_argument("--num-modes", type=int, default=9, help="at most this many modes per ligand (default 9)")
     d.add_argument("--energy-range", type=float, default=3.0,
                    help="keep modes within this many kcal/mol of the best (default 3)")
@@ -262,7 +268,11 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--scoring", choices=("vina", "vinardo"), default="vina")
     d.add_argument("--device", default="auto", help="auto (fastest available), cpu, cuda or cuda:N (default auto)")
     d.add_argument("--cpu", type=int, default=0, metavar="N", help="CPU threads (default 0 = all)")
-    d.add_argument("--search-scale", type=float, default=1.0, help=argparse.SUPPRESS)  # fraction of Vina's steps
+    d.add_argument("--search-scale", type=float, default=None, metavar="F",
+                   help="expert: fraction of Vina's Monte Carlo steps per chain (default: the --search preset's)")
+    d.add_argument("--stall-fraction", type=float, default=None, metavar="F",
+                   help="expert: a chain stops after this fraction of its steps without a new best (0 = off; "
+                        "default: the --search preset's)")
     d.add_argument("--out", required=True, help="FILE.pdbqt, FILE.sdf or DIR/ (see below)")
     from .ligand_cli import add_ligand_commands, add_preparation_arguments
     add_preparation_arguments(d)

@@ -73,6 +73,7 @@ def test_rows_failures_poses_and_report(reference):
     assert np.isnan(broken["affinity"])
     ok = rows[rows["status"] == "ok"]
     assert len(ok) == 7 and (ok["affinity"] < 0).all() and (ok["backend"].str.startswith("cpu")).all()
+    assert (ok["evaluations"] > 0).all() and broken["evaluations"] == 0  # the search cost of each molecule
     terms = ok[[c for c in rows.columns if c.startswith("term_")]].sum(axis=1)
     np.testing.assert_allclose(terms, ok["inter"], atol=0.05)
     assert rows.loc[rows["id"] == "phenol", "inchikey"].item() == "ISWSIDIOOBJBQZ-UHFFFAOYSA-N"
@@ -82,6 +83,7 @@ def test_rows_failures_poses_and_report(reference):
     assert rep.complete and rep.duplicate_rows == 0
     hits = pd.read_csv(rep.csv_paths["abl"])
     assert len(hits) == 7 and hits["rank"].tolist() == list(range(1, 8))
+    assert (hits["evaluations"] > 0).all()
     assert hits["affinity"].is_monotonic_increasing
     html = open(rep.html_path).read()
     assert html.count("<svg") >= 8  # the histogram and the 7 hits drawn

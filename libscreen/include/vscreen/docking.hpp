@@ -24,6 +24,7 @@ struct DockingSettings {
     ScoringKind scoring = ScoringKind::Vina;
     float grid_spacing = 0.375f;  ///< A
     float search_scale = 1.0f;    ///< multiplies Vina's Monte Carlo step count
+    float stall_fraction = 0.0f;  ///< a chain stops after this fraction of its steps without a new best (0: off)
     int threads = 0;              ///< CPU threads for grids and post-processing (0 = all)
 };
 

@@ -21,7 +21,11 @@ struct MonteCarloParams {
     float min_rmsd = 1.0f;       ///< poses closer than this replace each other
     EnergyCaps hunt{10.0f, 10.0f};      ///< caps while searching (Vina 1.2: 10)
     EnergyCaps refine{1000.0f, 1000.0f};///< caps when refining a kept pose
+    int stall_steps = 0;         ///< stop after this many steps without a new best (0: run all `steps`)
 };
+
+/// A chain's best must drop by more than this (kcal/mol) to count as progress for `stall_steps`.
+constexpr float kStallGain = 0.01f;
 
 /// The poses a chain keeps, best first: `count` entries of energy, pose and heavy-atom coordinates; and the
 /// number of energy evaluations the chain made (its cost, reported with each docking result).
@@ -155,8 +159,10 @@ VSCREEN_HD void run_chain_steps(EnergyContext& ctx, const MonteCarloParams& mc, 
     random_pose(L, mc, rng, s.current);
     float current_e = 1e30f;
     float best_e = 1e30f;
+    int last_gain = 0;  // the step of the last new best (stall_steps)
     EnergyParts parts;
     for (int step = 0; step < mc.steps; ++step) {
+        if (mc.stall_steps > 0 && step - last_gain > mc.stall_steps) break;
         for (int i = 0; i < np; ++i) s.candidate[i] = s.current[i];
         mutate_pose(L, mc, rng, s.candidate);
         const float e = bfgs_minimize(ctx, s.candidate, mc.hunt, mc.local_steps, s.bfgs, parts);
@@ -173,6 +179,7 @@ VSCREEN_HD void run_chain_steps(EnergyContext& ctx, const MonteCarloParams& mc, 
                 s.heavy[3 * h] = c.x; s.heavy[3 * h + 1] = c.y; s.heavy[3 * h + 2] = c.z;
             }
             add_pose(L, out, mc.capacity, mc.min_rmsd, current_e, parts, s.current, s.heavy);
+            if (current_e < best_e - kStallGain) last_gain = step;
             if (current_e < best_e) best_e = current_e;
         }
     }

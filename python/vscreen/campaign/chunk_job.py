@@ -20,7 +20,7 @@ TERM_COLUMNS = tuple(f"term_{t}" for t in _vscreen.term_names)
 #: The columns of every result table, in order (Parquet files, DataFrames of vscreen.screen()).
 COLUMNS = ("target", "chunk", "position", "id", "name", "input", "smiles", "inchikey", "source", "status", "stage",
            "error", "affinity", "inter", "intra", *TERM_COLUMNS, "variant", "variants", "heavy_atoms", "torsions",
-           "backend")
+           "backend", "evaluations")
 
 
 @dataclass
@@ -100,6 +100,7 @@ def _empty_row(target: str, job: ChunkJob, i: int, rec: MoleculeRecord) -> Dict[
         row[c] = math.nan
     row["heavy_atoms"] = row["torsions"] = -1
     row["backend"] = ""
+    row["evaluations"] = 0
     return row
 
 
@@ -151,6 +152,8 @@ def run_chunk_job(job: ChunkJob) -> ChunkOutput:
                 row.update(stage="prepare", error=(forms[0].error if forms else "preparation returned nothing"))
                 continue
             tried = by_input.get(i, [])
+            # The search cost of the molecule: energy evaluations of every form docked (all stereoisomers).
+            row["evaluations"] = sum(res.evaluations for _, res, _ in tried if res is not None)
             scored = [(res.modes[0].affinity, form.variant, form, res) for form, res, _ in tried
                       if res is not None and len(res.modes) > 0]
             if not scored:
@@ -181,7 +184,7 @@ def rows_frame(rows: List[Dict[str, Any]]):
     """A pandas DataFrame with the result columns in order and stable dtypes (also for zero rows)."""
     import pandas as pd
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    for c in ("chunk", "position", "variant", "variants", "heavy_atoms", "torsions"):
+    for c in ("chunk", "position", "variant", "variants", "heavy_atoms", "torsions", "evaluations"):
         frame[c] = frame[c].astype("int64")
     for c in ("affinity", "inter", "intra", *TERM_COLUMNS):
         frame[c] = frame[c].astype("float64")

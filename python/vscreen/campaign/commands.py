@@ -14,7 +14,8 @@ DEMO_CONFIG = os.path.join(DEMO_DIR, "demo.toml")
 
 
 def _overrides(args: argparse.Namespace) -> Dict[str, Any]:
-    docking = {k: getattr(args, k) for k in ("exhaustiveness", "seed", "num_modes", "scoring", "search_scale")
+    docking = {k: getattr(args, k) for k in ("search", "exhaustiveness", "seed", "num_modes", "scoring",
+                                             "search_scale", "stall_fraction")
                if getattr(args, k, None) is not None}
     return docking
 
@@ -179,15 +180,17 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
-    from .config import load_config
+    from .config import load_config, search_effort_of
     cfg = load_config(DEMO_CONFIG)
     if args.exhaustiveness is not None:
         cfg.docking["exhaustiveness"] = args.exhaustiveness
+    effort = search_effort_of(cfg.docking)
     with open(cfg.library.paths[0], encoding="utf-8") as f:
         count = sum(1 for _ in f) - 1
     print(f"Demo: {count} approved drugs (DrugBank, CC BY-NC "
           f"4.0) docked into SARS-CoV-2 Mpro (PDB 6LU7, box around the N3 inhibitor site); "
-          f"exhaustiveness {cfg.docking['exhaustiveness']}, seed {cfg.docking['seed']}.", file=out)
+          f"search {cfg.docking['search']} (exhaustiveness {effort['exhaustiveness']}, "
+          f"{effort['search_scale']:g} of Vina's steps), seed {cfg.docking['seed']}.", file=out)
     args.shard = None
     args.no_report = False
     t0 = time.perf_counter()
@@ -288,10 +291,17 @@ def add_campaign_commands(sub) -> None:
 
 
 def _docking_options(s) -> None:
-    s.add_argument("--exhaustiveness", type=int, help="Monte Carlo chains per ligand (default 8)")
+    from ..search import DEFAULT_SEARCH, SEARCH_PRESETS, SEARCH_PRESETS_HELP
+    s.add_argument("--search", choices=SEARCH_PRESETS,
+                   help=f"search effort preset (default {DEFAULT_SEARCH}): {SEARCH_PRESETS_HELP}")
+    s.add_argument("--exhaustiveness", type=int, help="expert: Monte Carlo chains per ligand (default: the preset's)")
     s.add_argument("--seed", type=int, help="random seed (default 42)")
     s.add_argument("--num-modes", type=int, help="modes kept per ligand (default 9)")
     s.add_argument("--scoring", choices=("vina", "vinardo"))
-    s.add_argument("--search-scale", type=float, help=argparse.SUPPRESS)
+    s.add_argument("--search-scale", type=float, metavar="F",
+                   help="expert: fraction of Vina's Monte Carlo steps per chain (default: the preset's)")
+    s.add_argument("--stall-fraction", type=float, metavar="F",
+                   help="expert: a chain stops after this fraction of its steps without a new best (default: the "
+                        "preset's)")
     s.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N (default auto)")
     s.add_argument("--threads", "--cpu", type=int, default=0, metavar="N", help="CPU threads (default 0 = all)")

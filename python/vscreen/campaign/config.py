@@ -15,7 +15,8 @@ from the config file's folder. Example (YAML; the TOML keys are the same):
     library:
       path: drugs.csv                        # or a list of files; format: auto|smiles|csv|sdf|drugbank-xml|unichem
       options: {smiles_column: smiles}       # passed to the reader (id_field, groups, reference, sources, ...)
-    docking: {exhaustiveness: 8, seed: 42, num_modes: 9}
+    docking: {search: balanced, seed: 42, num_modes: 9}   # search: fast|balanced|detail (a preset);
+                                             # exhaustiveness, search_scale, stall_fraction override it
     preparation: {max_stereoisomers: 4}
     chunk_size: 100                          # molecules per chunk: the plan writes library/chunk-k.parquet
                                              # (vscreen plan); shard i of n docks the chunks k with k mod n == i
@@ -29,12 +30,25 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from ..search import DEFAULT_SEARCH, SEARCH_PRESETS
 from .errors import CampaignError
 
-DOCKING_KEYS = ("exhaustiveness", "num_modes", "energy_range", "seed", "scoring", "search_scale", "grid_spacing")
-DEFAULT_DOCKING = {"exhaustiveness": 8, "num_modes": 9, "energy_range": 3.0, "seed": 42, "scoring": "vina",
-                   "search_scale": 1.0, "grid_spacing": 0.375}
+DOCKING_KEYS = ("search", "exhaustiveness", "num_modes", "energy_range", "seed", "scoring", "search_scale",
+                "stall_fraction", "grid_spacing")
+# exhaustiveness, search_scale and stall_fraction are absent by default: the search preset sets them.
+DEFAULT_DOCKING = {"search": DEFAULT_SEARCH, "num_modes": 9, "energy_range": 3.0, "seed": 42, "scoring": "vina",
+                   "grid_spacing": 0.375}
+EFFORT_KEYS = ("exhaustiveness", "search_scale", "stall_fraction")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def search_effort_of(docking: Dict[str, Any]) -> Dict[str, Any]:
+    """The exhaustiveness, search_scale and stall_fraction a docking section runs with: its preset's values,
+    overridden by those it gives itself."""
+    from .. import _vscreen
+    effort = _vscreen.search_effort(docking.get("search", DEFAULT_SEARCH))
+    effort.update({k: docking[k] for k in EFFORT_KEYS if docking.get(k) is not None})
+    return effort
 
 
 @dataclass
@@ -206,6 +220,8 @@ def config_from_dict(d: Dict[str, Any], base_dir: str = ".") -> CampaignConfig:
         if k not in DOCKING_KEYS:
             raise CampaignError(f"docking.{k}: unknown setting (known: {', '.join(DOCKING_KEYS)})")
         docking[k] = v
+    if docking["search"] not in SEARCH_PRESETS:
+        raise CampaignError(f"docking.search: unknown preset {docking['search']!r} (known: {', '.join(SEARCH_PRESETS)})")
     chunk_size = int(d.get("chunk_size", 100))
     if chunk_size < 1:
         raise CampaignError(f"chunk_size must be at least 1, got {chunk_size}")

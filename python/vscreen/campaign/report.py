@@ -51,7 +51,7 @@ def hits_query(target: str, top: int) -> str:
     limit = f" LIMIT {int(top)}" if top > 0 else ""
     return ("SELECT row_number() OVER (ORDER BY affinity, position) AS rank,\n"
             f"       id, name, smiles, affinity, inter, intra, {terms},\n"
-            "       variant, variants, heavy_atoms, torsions, inchikey, source, chunk, position\n"
+            "       variant, variants, heavy_atoms, torsions, evaluations, inchikey, source, chunk, position\n"
             f"FROM (SELECT * FROM results WHERE target = {_sql_str(target)} AND status = 'ok'\n"
             f"      ORDER BY affinity, position{limit})\n"
             "ORDER BY rank")
