@@ -36,6 +36,7 @@ from rdkit import Chem
 from rdkit.Chem import rdMolAlign
 
 import vscreen
+from binomial import wilson
 
 
 def vina_examples(data):
@@ -167,17 +168,6 @@ def search_evaluations(pdbqt_path):
             if line.startswith("REMARK VSCREEN SEARCH EVALUATIONS:"):
                 return int(line.split(":")[1])
     return None
-
-
-def wilson(k, n, z=1.96):
-    """95 % Wilson score interval of a binomial proportion k/n."""
-    if n == 0:
-        return (0.0, 1.0)
-    p = k / n
-    d = 1 + z * z / n
-    c = (p + z * z / (2 * n)) / d
-    h = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return (max(0.0, c - h), min(1.0, c + h))
 
 
 def crystal_optimized(receptor_path, crystal, centre, size):

@@ -13,12 +13,11 @@ two-sided McNemar p-value; p > 0.05 is printed as "cannot be told apart".
 """
 import argparse
 import json
-import math
 from pathlib import Path
 
 import numpy as np
 
-from redock_benchmark import wilson
+from binomial import mcnemar_p, wilson
 
 
 def load_rows(folder):
@@ -38,16 +37,6 @@ def columns(runs):
         for p in progs:
             out.append((label if len(progs) == 1 else f"{label}:{p}", p, rows))
     return out
-
-
-def mcnemar_p(won, lost):
-    """Exact two-sided McNemar test: binomial(n = won + lost, 1/2) probability of a split this uneven."""
-    n = won + lost
-    if n == 0:
-        return 1.0
-    k = min(won, lost)
-    tail = sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n
-    return min(1.0, 2 * tail)
 
 
 def summarise(label, program, rows, names):
