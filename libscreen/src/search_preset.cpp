@@ -8,7 +8,7 @@ namespace vscreen {
 SearchEffort search_effort(SearchPreset preset) {
     switch (preset) {
         case SearchPreset::Fast: return {8, 0.1f, 0.0f};
-        case SearchPreset::Balanced: return {8, 0.25f, 0.0f};
+        case SearchPreset::Balanced: return {16, 0.125f, 0.0f};
         case SearchPreset::Detail: return {8, 1.0f, 0.0f};
     }
     fail("unknown search preset ", static_cast<int>(preset));
