@@ -223,6 +223,9 @@ void add_docking(py::module_& m) {
         py::arg("preset"), "What a search preset ('fast', 'balanced', 'detail') sets: exhaustiveness, search_scale, "
                            "stall_fraction.");
     m.attr("default_search_preset") = search_preset_name(kDefaultSearchPreset);
+    py::list presets;
+    for (const SearchPreset p : kSearchPresets) presets.append(search_preset_name(p));
+    m.attr("search_presets") = py::tuple(presets);
     m.def("available_backends", &available_backends, "Names of the back-ends usable on this machine, fastest first.");
 
     m.def(

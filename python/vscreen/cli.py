@@ -259,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--search", choices=SEARCH_PRESETS, default=DEFAULT_SEARCH,
                    help="search effort preset (default %(default)s): " + SEARCH_PRESETS_HELP)
     d.add_argument("--exhaustiveness", type=int, default=None,
-                   help="Monte Carlo chains per ligand (expert; default: the --search preset's, 8)")
+                   help="Monte Carlo chains per ligand (expert; default: the --search preset's)")
     d.add_argument("--num-modes", type=int, default=9, help="at most this many modes per ligand (default 9)")
     d.add_argument("--energy-range", type=float, default=3.0,
                    help="keep modes within this many kcal/mol of the best (default 3)")

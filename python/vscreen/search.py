@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from . import _vscreen
 
-SEARCH_PRESETS = ("fast", "balanced", "detail")
+SEARCH_PRESETS: tuple = _vscreen.search_presets  # from the C++ list, cheapest first
 DEFAULT_SEARCH: str = _vscreen.default_search_preset
 
 

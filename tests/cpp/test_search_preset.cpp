@@ -11,7 +11,7 @@
 using namespace vscreen;
 
 TEST(SearchPreset, NamesRoundTripAndUnknownNamesAreInputErrors) {
-    for (const SearchPreset p : {SearchPreset::Fast, SearchPreset::Balanced, SearchPreset::Detail})
+    for (const SearchPreset p : kSearchPresets)
         EXPECT_EQ(parse_search_preset(search_preset_name(p)), p);
     EXPECT_THROW(parse_search_preset("turbo"), InputError);
 }

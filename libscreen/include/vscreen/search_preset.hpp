@@ -10,6 +10,9 @@ namespace vscreen {
 /// A named search effort. The figures behind each one are in benchmarks/README.md ("Search presets").
 enum class SearchPreset { Fast, Balanced, Detail };
 
+/// Every preset, cheapest first (the names the CLI, Python and campaign configs accept).
+constexpr SearchPreset kSearchPresets[] = {SearchPreset::Fast, SearchPreset::Balanced, SearchPreset::Detail};
+
 /// The preset whose values DockingSettings' defaults hold (tested), and the default of the CLI and campaigns.
 constexpr SearchPreset kDefaultSearchPreset = SearchPreset::Detail;
 
