@@ -76,11 +76,11 @@ demo: all
 	rm -rf $(BUILD_DIR)/demo-campaign
 	$(VENV)/bin/vscreen demo --out $(BUILD_DIR)/demo-campaign
 
-# Imatinib (STI-571) redocked into Abl kinase (PDB 1IEP), Vina's basic docking example box.
+# Imatinib (STI-571) redocked into Abl kinase (PDB 1IEP), Vina's basic docking example box, Vina's step count.
 demo-redock: all $(DEMO_DATA)
 	@mkdir -p $(BUILD_DIR)/demo
 	$(VENV)/bin/vscreen dock --receptor tests/data/1iep_receptor.pdbqt --ligand tests/data/1iep_ligand.pdbqt \
-	  --center 15.190 53.903 16.917 --size 20 20 20 --exhaustiveness 8 --seed 42 \
+	  --center 15.190 53.903 16.917 --size 20 20 20 --search detail --seed 42 \
 	  --out $(BUILD_DIR)/demo/1iep_ligand_out.pdbqt
 	@$(VPY) -c "import numpy as np, vscreen as v; \
 	  a = v.read_ligand_pdbqt_file('tests/data/1iep_ligand.pdbqt'); \

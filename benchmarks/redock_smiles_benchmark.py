@@ -31,6 +31,7 @@ import numpy as np
 from rdkit import Chem, RDLogger
 
 import vscreen
+from vscreen.search import SEARCH_PRESETS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from redock_benchmark import first_affinity, run_timed  # noqa: E402
@@ -241,11 +242,14 @@ def dock_vscreen(smiles, name, receptor, box, args, d):
         return row
     # As vscreen's campaigns and CLI dock: the ring shapes of a stereoisomer share the --exhaustiveness chains
     # (vscreen.docking_chains), unless --full-chains-per-form gives every form all of them.
-    chains = [args.exhaustiveness if args.full_chains_per_form else vscreen.docking_chains(f, args.exhaustiveness)
-              for f in forms]
+    # vscreen's search effort: --search's preset, or Vina's step count at --exhaustiveness (Vina's own setting).
+    effort = (vscreen.search_effort(args.search) if args.search else
+              dict(exhaustiveness=args.exhaustiveness, search_scale=1.0, stall_fraction=0.0))
+    exh = effort["exhaustiveness"]
+    chains = [exh if args.full_chains_per_form else vscreen.docking_chains(f, exh) for f in forms]
     row["vs_chains"] = chains
-    settings = vscreen.DockingSettings(center=box[0], size=box[1], exhaustiveness=args.exhaustiveness, seed=args.seed,
-                                       search_scale=getattr(args, "search_scale", 1.0))
+    settings = vscreen.DockingSettings(center=box[0], size=box[1], exhaustiveness=exh, seed=args.seed,
+                                       search_scale=effort["search_scale"], stall_fraction=effort["stall_fraction"])
     t0, c0 = time.perf_counter(), cpu_s()
     results = vscreen.dock(receptor, [f.ligand for f in forms], settings, device=args.device, threads=args.cpu,
                            chains=chains)
@@ -462,7 +466,10 @@ def main():
     ap.add_argument("--box-size", type=float, default=22.5,
                     help="least edge (A); the box is the crystal ligand's extent + 2 x 4 A where that is larger")
     ap.add_argument("--device", default="auto", help="vscreen device (auto, cpu, cuda)")
-    ap.add_argument("--exhaustiveness", type=int, default=8)
+    ap.add_argument("--exhaustiveness", type=int, default=8,
+                    help="Vina's; vscreen's too unless --search is given (then Vina's step count)")
+    ap.add_argument("--search", default=None, choices=SEARCH_PRESETS,
+                    help="vscreen's search preset (its exhaustiveness and step count; Vina keeps --exhaustiveness)")
     ap.add_argument("--cpu", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--skip-vina", action="store_true")
@@ -494,6 +501,8 @@ def main():
     out = args.workdir / "results.json"
     saved = json.loads(out.read_text()) if out.exists() else dict(rows=[], skipped=[])
     settings = dict(exhaustiveness=args.exhaustiveness, cpu=args.cpu, seed=args.seed, box_size=args.box_size)
+    if args.search:
+        settings["search"] = args.search
     if saved.get("settings", settings) != settings:
         raise SystemExit(f"{out} holds a run with other settings ({saved['settings']}); use another --workdir")
     if args.resume:

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <sstream>
 
 #include "test_helpers.hpp"
@@ -40,26 +41,31 @@ std::string as_pdbqt(const Ligand& lig, const DockingResult& r) {
 }  // namespace
 
 TEST(Docking, RedocksImatinibInto1iep) {
+    // Default search (the balanced preset). One seed is a coin with a bias, not a measurement: over ten seeds the
+    // default found the crystal pose top-1 in 9 (benchmarks/README.md, "Search presets"), so two of three must.
     const Receptor r = read_receptor_pdbqt_file(data_path("1iep_receptor.pdbqt"));
     const Ligand l = read_ligand_pdbqt_file(data_path("1iep_ligand.pdbqt"));
-    DockingSettings s = imatinib_box();
-    s.seed = 2024;
     CpuBackend cpu;
-    const auto results = dock(r, {l}, s, cpu);
-    ASSERT_EQ(results.size(), 1u);
-    const DockingResult& res = results[0];
-    ASSERT_FALSE(res.modes.empty());
-    EXPECT_LE(res.modes.size(), 9u);
-    // Chains start from random positions, orientations and torsions; the top mode must be the crystal pose.
-    EXPECT_LT(rmsd_heavy(l, reference_coords(l), res.modes[0].coords), 2.0f);
-    EXPECT_LT(res.modes[0].affinity, -12.0f);
-    for (size_t i = 1; i < res.modes.size(); ++i) {
-        EXPECT_GE(res.modes[i].affinity, res.modes[i - 1].affinity - 1e-4f);
-        EXPECT_LE(res.modes[i].affinity, res.modes[0].affinity + s.energy_range + 1e-4f);
-        EXPECT_GE(res.modes[i].rmsd_ub, 1.0f);  // modes closer than 1 A were merged
+    int found = 0;
+    for (std::uint64_t seed : {2024u, 2025u, 2026u}) {
+        DockingSettings s = imatinib_box();
+        s.seed = seed;
+        const auto results = dock(r, {l}, s, cpu);
+        ASSERT_EQ(results.size(), 1u);
+        const DockingResult& res = results[0];
+        ASSERT_FALSE(res.modes.empty());
+        EXPECT_LE(res.modes.size(), 9u);
+        // Chains start from random positions, orientations and torsions.
+        if (rmsd_heavy(l, reference_coords(l), res.modes[0].coords) < 2.0f && res.modes[0].affinity < -12.0f) ++found;
+        for (size_t i = 1; i < res.modes.size(); ++i) {
+            EXPECT_GE(res.modes[i].affinity, res.modes[i - 1].affinity - 1e-4f);
+            EXPECT_LE(res.modes[i].affinity, res.modes[0].affinity + s.energy_range + 1e-4f);
+            EXPECT_GE(res.modes[i].rmsd_ub, 1.0f);  // modes closer than 1 A were merged
+        }
+        EXPECT_FLOAT_EQ(res.modes[0].rmsd_ub, 0.0f);
+        EXPECT_FLOAT_EQ(res.unbound, res.modes[0].intra);
     }
-    EXPECT_FLOAT_EQ(res.modes[0].rmsd_ub, 0.0f);
-    EXPECT_FLOAT_EQ(res.unbound, res.modes[0].intra);
+    EXPECT_GE(found, 2) << "the crystal pose was top-1 in " << found << " of 3 seeds";
 }
 
 TEST(Docking, SameSeedSameBytesAnyThreadCount) {

@@ -14,16 +14,18 @@
 
 namespace vscreen {
 
-/// Search settings; the defaults are Vina's.
+/// Search settings. The search effort defaults to the `balanced` preset (search_preset.hpp: 16 chains x 1/8 of
+/// Vina's Monte Carlo steps, Vina's redocking success on the Astex set for a tenth of its CPU time); the other
+/// defaults are Vina's. `detail` (exhaustiveness 8, search_scale 1) is Vina's own step count.
 struct DockingSettings {
     Box box;
-    int exhaustiveness = 8;       ///< Monte Carlo chains per ligand
+    int exhaustiveness = 16;      ///< Monte Carlo chains per ligand
     int num_modes = 9;            ///< at most this many modes per ligand
     float energy_range = 3.0f;    ///< modes within this many kcal/mol of the best
     std::uint64_t seed = 0;       ///< the only source of randomness
     ScoringKind scoring = ScoringKind::Vina;
     float grid_spacing = 0.375f;  ///< A
-    float search_scale = 1.0f;    ///< multiplies Vina's Monte Carlo step count
+    float search_scale = 0.125f;  ///< multiplies Vina's Monte Carlo step count
     float stall_fraction = 0.0f;  ///< a chain stops after this fraction of its steps without a new best (0: off)
     int threads = 0;              ///< CPU threads for grids and post-processing (0 = all)
 };

@@ -14,7 +14,7 @@ enum class SearchPreset { Fast, Balanced, Detail };
 constexpr SearchPreset kSearchPresets[] = {SearchPreset::Fast, SearchPreset::Balanced, SearchPreset::Detail};
 
 /// The preset whose values DockingSettings' defaults hold (tested), and the default of the CLI and campaigns.
-constexpr SearchPreset kDefaultSearchPreset = SearchPreset::Detail;
+constexpr SearchPreset kDefaultSearchPreset = SearchPreset::Balanced;
 
 /// What a preset sets in DockingSettings; the other settings (box, seed, scoring, ...) are left alone.
 struct SearchEffort {
