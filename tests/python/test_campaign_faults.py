@@ -167,3 +167,39 @@ def test_shard_lock_names_its_holder(reference, tmp_path):
         with pytest.raises(CampaignError, match=f"already running \\(pid {os.getpid()} on "):
             run_campaign(cfg, str(out), threads=1)
         run_campaign(cfg, str(out), shard=(1, 2), threads=1, plan_if_missing=True)  # another shard runs
+
+
+def test_refinement_resumes_after_kill_9(tmp_path, data_dir):
+    pytest.importorskip("openmm")
+    from test_refine_campaign import _doc
+    from vscreen.campaign import config_from_dict
+    cfg = config_from_dict(_doc(tmp_path, data_dir), str(tmp_path))
+    docked = tmp_path / "docked"
+    run_campaign(cfg, str(docked), threads=2)
+    killed = tmp_path / "killed"
+    shutil.copytree(docked, killed)
+
+    def refine(out):
+        return [sys.executable, "-m", "vscreen", "refine", "--campaign", out, "--top", "2", "--pocket-radius", "6",
+                "--workers", "1"]
+    done = subprocess.run(refine(docked), capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr
+    expected = pd.read_csv(docked / "refine" / "dhfr" / "refine.csv")
+    work = killed / "refine" / "dhfr"
+    seen = []
+
+    def refining() -> bool:
+        """The target's folder is made just before its hits are refined; the kill lands 2 s into the refinement."""
+        if not seen and work.exists():
+            seen.append(time.time())
+        return bool(seen) and time.time() - seen[0] > 2.0
+    kill_when(refine(killed), refining, "refinement ended within 2 s of starting", timeout=600)
+    assert not (work / "refine.csv").exists() and not (work / "refined.sdf").exists(), \
+        "the kill should land in the middle of the refinement"
+    again = subprocess.run(refine(killed), capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0, again.stderr
+    table = pd.read_csv(work / "refine.csv")
+    assert table["id"].tolist() == expected["id"].tolist()
+    assert table["refine_status"].tolist() == expected["refine_status"].tolist() == ["ok", "ok"]
+    pd.testing.assert_series_equal(table["refine_dg_mmgbsa"], expected["refine_dg_mmgbsa"], rtol=1e-4)
+    assert not _temporary_files(killed / "refine")
