@@ -1,7 +1,10 @@
 # Build, test and demo of vscreen: Debian packages, the CMake build in build/, and a venv with the package.
 #   make        deps + C++ build + .venv with the editable Python package
 #   make test   ctest + pytest          make demo   screen approved drugs against Mpro (6LU7), print the top hits
-# Variables: BUILD_DIR (build), JOBS (2), CMAKE_ARGS (extra -D options), PYTHON (/usr/bin/python3).
+#   make test-sanitize   ASan+UBSan build and ctest (build-asan), TSan on the threaded back-end (build-tsan)
+#   make fuzz   libFuzzer targets of the C++ readers (clang, build-fuzz) and atheris on the campaign readers
+# Variables: BUILD_DIR (build), JOBS (2), CMAKE_ARGS (extra -D options), PYTHON (/usr/bin/python3),
+#            FUZZ_SECONDS (60 per target), FUZZ_DATA (../shared/data, seeds besides tests/data).
 
 BUILD_DIR  ?= build
 JOBS       ?= 2
@@ -26,7 +29,7 @@ DEB_PACKAGES += openbabel
 DEB_PACKAGES += python3-biopython
 DEMO_DATA := tests/data/1iep_receptor.pdbqt tests/data/1iep_ligand.pdbqt tests/data/1iep_ligand.sdf
 
-.PHONY: all deps build python test demo demo-redock clean
+.PHONY: all deps build python test test-sanitize fuzz demo demo-redock clean
 
 all: deps build python
 
@@ -66,6 +69,36 @@ test: all
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
 	$(VPY) -m pytest tests/python -q
 
+# Sanitizer builds (cmake/Sanitizers.cmake), without CUDA and the Python module: every C++ test under ASan + UBSan
+# (a report fails its test), then the threaded CPU back-end under TSan: docking at 1..N threads (the test that
+# compares them), the back-end registry and scoring (TSan runs docking ~20x slower: its other tests take minutes).
+SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+           LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 TSAN_OPTIONS=halt_on_error=1
+SAN_CMAKE := -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVSCREEN_CUDA=OFF -DVSCREEN_PYTHON=OFF -DVSCREEN_BENCHMARKS=OFF
+test-sanitize: deps
+	cmake -S . -B build-asan -DVSCREEN_SANITIZE=address $(SAN_CMAKE)
+	cmake --build build-asan -j$(JOBS)
+	env $(SAN_ENV) ctest --test-dir build-asan --output-on-failure -j$(JOBS)
+	cmake -S . -B build-tsan -DVSCREEN_SANITIZE=thread -DVSCREEN_RDKIT=OFF -DVSCREEN_OPENMM=OFF $(SAN_CMAKE)
+	cmake --build build-tsan -j$(JOBS) --target test_docking test_backend test_scoring
+	env $(SAN_ENV) ctest --test-dir build-tsan --output-on-failure -j$(JOBS) -R '^(Docking\.SameSeedSameBytesAnyThreadCount|Backend\..*|Scoring\..*)$$'
+
+# Fuzzing (clang's libFuzzer; not part of make test): build-fuzz, seed corpora cut from tests/data and FUZZ_DATA,
+# FUZZ_SECONDS per target, then the Python campaign readers under atheris (python/requirements-fuzz.txt).
+FUZZ_SECONDS ?= 60
+FUZZ_DATA    ?= ../shared/data
+fuzz: deps $(VENV)/bin/python
+	@command -v clang++ >/dev/null || { echo "fuzz: needs clang (Debian: apt-get install clang)" >&2; exit 1; }
+	cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVSCREEN_FUZZ=ON \
+	  -DVSCREEN_CUDA=OFF -DVSCREEN_PYTHON=OFF -DVSCREEN_TESTS=OFF -DVSCREEN_BENCHMARKS=OFF -DVSCREEN_OPENMM=OFF
+	cmake --build build-fuzz -j$(JOBS)
+	$(PYTHON) tests/fuzz/make_corpus.py --data tests/data $(if $(wildcard $(FUZZ_DATA)),--data $(FUZZ_DATA)) \
+	  --out build-fuzz/corpus
+	tests/fuzz/run_fuzz.sh build-fuzz build-fuzz/corpus $(FUZZ_SECONDS)
+	$(VPY) -m pip install --disable-pip-version-check -q -r python/requirements-fuzz.txt
+	$(VPY) tests/fuzz/fuzz_campaign_readers.py --seconds $(FUZZ_SECONDS) --data tests/data \
+	  $(if $(wildcard $(FUZZ_DATA)),--data $(FUZZ_DATA)) --work build-fuzz/python
+
 # Demo data are committed in tests/data; this copies them from the Vina examples only if absent.
 tests/data/%:
 	@test -f $(VINA_EXAMPLES)/$* || { echo "missing tests/data/$* (and $(VINA_EXAMPLES)/$*)" >&2; exit 1; }
@@ -88,5 +121,5 @@ demo-redock: all $(DEMO_DATA)
 	  print('Mode 1: heavy-atom RMSD to the crystal pose %.2f A' % np.sqrt(((a.coords[h] - b.coords[h])**2).sum(1).mean()))"
 
 clean:
-	rm -rf $(BUILD_DIR) $(VENV) python/vscreen/_vscreen*.so python/*.egg-info
+	rm -rf $(BUILD_DIR) build-asan build-tsan build-fuzz $(VENV) python/vscreen/_vscreen*.so python/*.egg-info
 	find python tests/python -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,7 +1,11 @@
 // Computes grid maps: for every grid point and ligand XS type, the summed pair energy with receptor atoms.
 #include "vscreen/grid_maps.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <new>
+
+#include <unistd.h>
 
 #include "vscreen/detail/parallel.hpp"
 #include "vscreen/error.hpp"
@@ -9,8 +13,18 @@
 namespace vscreen {
 
 int grid_points_for(float size, float spacing) {
-    const int intervals = static_cast<int>(std::ceil(size / spacing - 1e-4f));
+    const float intervals_f = std::ceil(size / spacing - 1e-4f);
+    if (!(intervals_f < static_cast<float>(kMaxGridPointsPerAxis)))
+        fail<CapacityError>("a box edge of ", size, " A at grid spacing ", spacing, " A needs more than ",
+                            kMaxGridPointsPerAxis, " grid points; use a smaller box");
+    const int intervals = static_cast<int>(intervals_f);
     return intervals < 1 ? 2 : intervals + 1;
+}
+
+size_t grid_memory_limit() {
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    const size_t half = pages > 0 && page > 0 ? static_cast<size_t>(pages) * static_cast<size_t>(page) / 2 : kMaxGridBytes;
+    return std::min(kMaxGridBytes, half);
 }
 
 GridMaps::GridMaps(const Receptor& receptor, const PairTable& table, const Box& box, const std::vector<bool>& types,
@@ -36,8 +50,19 @@ GridMaps::GridMaps(const Receptor& receptor, const PairTable& table, const Box& 
     const long points = v.points();
     const int nmaps = static_cast<int>(map_types.size());
     const long total = points * nmaps;
-    if (total > 2'000'000'000L) fail<CapacityError>("grid of ", total, " values is too large; use a smaller box");
-    data_.assign(static_cast<size_t>(total), 0.0f);
+    const double gib = 1024.0 * 1024.0 * 1024.0;
+    const size_t bytes = static_cast<size_t>(total) * sizeof(float), limit = grid_memory_limit();
+    if (bytes > limit)
+        fail<CapacityError>("the search box (", box.size.x, " x ", box.size.y, " x ", box.size.z, " A at spacing ",
+                            spacing, " A: ", v.dims[0], " x ", v.dims[1], " x ", v.dims[2], " points x ", nmaps,
+                            " ligand types) needs ", bytes / gib, " GiB of grid maps, over the limit of ", limit / gib,
+                            " GiB (the smaller of ", kMaxGridBytes / gib,
+                            " GiB and half this machine's memory); use a smaller box");
+    try {
+        data_.assign(static_cast<size_t>(total), 0.0f);
+    } catch (const std::bad_alloc&) {
+        fail<CapacityError>("cannot allocate ", bytes / gib, " GiB of grid maps for the search box; use a smaller box");
+    }
 
     // Receptor atoms that can reach the grid.
     const Vec3 lo = v.origin - make_vec3(kCutoff, kCutoff, kCutoff);

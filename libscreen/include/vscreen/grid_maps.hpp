@@ -1,6 +1,7 @@
 // Grid maps of a receptor over a box: one energy map per ligand XS type, computed on all cores.
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 #include "vscreen/box.hpp"
@@ -27,7 +28,17 @@ private:
     std::vector<float> data_;
 };
 
-/// Number of grid points per axis for a box edge and spacing (intervals + 1, at least 2).
+/// Grid maps of one docking may take at most this much memory, or half the machine's if that is less: a box too
+/// large for memory is a CapacityError naming the limit before anything is allocated, never an out-of-memory kill.
+constexpr size_t kMaxGridBytes = size_t{4} << 30;
+/// Grid points per axis beyond which a box edge is refused (CapacityError).
+constexpr int kMaxGridPointsPerAxis = 100000;
+
+/// The grid-map memory bound in bytes: min(kMaxGridBytes, half the physical memory).
+size_t grid_memory_limit();
+
+/// Number of grid points per axis for a box edge and spacing (intervals + 1, at least 2); throws CapacityError
+/// beyond kMaxGridPointsPerAxis.
 int grid_points_for(float size, float spacing);
 
 }  // namespace vscreen

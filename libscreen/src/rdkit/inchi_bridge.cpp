@@ -1,6 +1,7 @@
 // InChI through the IUPAC InChI library: standard InChIKeys of molecules, molecules from standard InChI strings.
 // The library is not re-entrant (it answers "busy" to a concurrent call), so every call holds one mutex.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -65,6 +66,125 @@ std::vector<int> rdkit_neighbours(const RDKit::ROMol& mol, const RDKit::Atom& at
 
 // Tetrahedral parity: InChI 'e' (even) when det(X-W, Y-W, Z-W) > 0 for its list {W, X, Y, Z}; RDKit CW when the
 // same determinant is positive for its neighbour list. The two agree when the lists are an even permutation.
+
+/// Heavy atoms of each component of an InChI formula layer ("C2H6O.2Na" -> {3, 1, 1}), or false when it is not
+/// a formula (the components a multiplier repeats are listed once each).
+bool formula_components(const std::string& formula, std::vector<long>& atoms) {
+    size_t i = 0;
+    while (i <= formula.size()) {
+        const size_t end = std::min(formula.find('.', i), formula.size());
+        const std::string part = formula.substr(i, end - i);
+        size_t k = 0;
+        long repeat = 0;
+        while (k < part.size() && std::isdigit(static_cast<unsigned char>(part[k])) && repeat < 100000)
+            repeat = repeat * 10 + (part[k++] - '0');
+        if (k == 0) repeat = 1;
+        long heavy = 0;
+        if (k == part.size() || repeat < 1 || repeat > 10000) return false;
+        while (k < part.size()) {
+            if (!std::isupper(static_cast<unsigned char>(part[k]))) return false;
+            std::string element(1, part[k++]);
+            while (k < part.size() && std::islower(static_cast<unsigned char>(part[k]))) element += part[k++];
+            long count = 0;
+            bool digits = false;
+            while (k < part.size() && std::isdigit(static_cast<unsigned char>(part[k])) && count < 100000) {
+                count = count * 10 + (part[k++] - '0');
+                digits = true;
+            }
+            if (!digits) count = 1;
+            if (count < 1 || count >= 100000) return false;
+            if (element != "H") heavy += count;
+        }
+        for (long r = 0; r < repeat; ++r) atoms.push_back(heavy);
+        if (atoms.size() > 10000) return false;
+        i = end + 1;
+    }
+    return !atoms.empty();
+}
+
+/// Why a standard InChI string must not be handed to libinchi, or "" when it may: libinchi 1.03 (Debian) reads
+/// past its arrays on a connection layer that names atoms its formula does not have (e.g. "InChI=1S/C.P26O/c13",
+/// found by fuzzing), so the atom numbers of each component's connections are checked against its formula first.
+std::string inchi_string_error(const std::string& inchi) {
+    const size_t prefix = inchi.find('/');
+    if (prefix == std::string::npos) return "no formula layer";
+    const size_t formula_end = std::min(inchi.find('/', prefix + 1), inchi.size());
+    std::vector<long> atoms;
+    if (!formula_components(inchi.substr(prefix + 1, formula_end - prefix - 1), atoms)) return "unreadable formula layer";
+    if (formula_end == inchi.size() || inchi.compare(formula_end, 2, "/c") != 0) return "";
+    const size_t layer_end = std::min(inchi.find('/', formula_end + 1), inchi.size());
+    const std::string layer = inchi.substr(formula_end + 2, layer_end - formula_end - 2);
+    size_t component = 0, i = 0;
+    while (i <= layer.size()) {
+        const size_t end = std::min(layer.find(';', i), layer.size());
+        std::string part = layer.substr(i, end - i);
+        long repeat = 1;
+        const size_t star = part.find('*');
+        if (star != std::string::npos) {
+            repeat = 0;
+            for (size_t k = 0; k < star; ++k) {
+                if (!std::isdigit(static_cast<unsigned char>(part[k])) || repeat > 10000) return "bad connection layer";
+                repeat = repeat * 10 + (part[k] - '0');
+            }
+            if (repeat < 1) return "bad connection layer";
+            part = part.substr(star + 1);
+        }
+        long highest = 0, number = 0;
+        for (const char c : part) {
+            if (std::isdigit(static_cast<unsigned char>(c))) {
+                if (number > 1000000) return "bad connection layer";
+                number = number * 10 + (c - '0');
+                continue;
+            }
+            if (!std::strchr("-(),", c)) return detail::cat("unexpected '", c, "' in the connection layer");
+            highest = std::max(highest, number);
+            number = 0;
+        }
+        highest = std::max(highest, number);
+        for (long r = 0; r < repeat; ++r, ++component) {
+            if (component >= atoms.size()) return "more components in the connection layer than in the formula";
+            if (highest > atoms[component])
+                return detail::cat("the connection layer names atom ", highest, " in component ", component + 1,
+                                   ", whose formula has ", atoms[component], " non-hydrogen atom(s)");
+        }
+        i = end + 1;
+    }
+    return "";
+}
+
+/// Why the structure libinchi made from a string cannot be read (an atom index out of range, an unknown element),
+/// or "" when it can: malformed strings must not take the reader outside the arrays.
+std::string inchi_layout_error(const inchi_OutputStruct& out) {
+    const int n = out.num_atoms;
+    if (n < 0 || (n > 0 && !out.atom)) return "no atoms in the structure";
+    auto in_range = [n](int i) { return i >= 0 && i < n; };
+    for (int i = 0; i < n; ++i) {
+        const inchi_Atom& a = out.atom[i];
+        if (a.num_bonds < 0 || a.num_bonds > MAXVAL) return detail::cat("atom ", i + 1, ": ", a.num_bonds, " bonds");
+        for (int k = 0; k < a.num_bonds; ++k)
+            if (!in_range(a.neighbor[k]) || a.neighbor[k] == i)
+                return detail::cat("atom ", i + 1, ": bond to atom ", a.neighbor[k] + 1, " of ", n);
+        const size_t len = strnlen(a.elname, ATOM_EL_LEN);
+        const std::string element(a.elname, len);
+        bool known = len > 0 && len < ATOM_EL_LEN;
+        try {
+            known = known && RDKit::PeriodicTable::getTable()->getAtomicNumber(element) > 0;
+        } catch (const std::exception&) {
+            known = false;
+        }
+        if (!known) return detail::cat("atom ", i + 1, ": unknown element '", element, "'");
+    }
+    if (out.num_stereo0D < 0 || (out.num_stereo0D > 0 && !out.stereo0D)) return "bad stereo layer";
+    for (int s = 0; s < out.num_stereo0D; ++s) {
+        const inchi_Stereo0D& st = out.stereo0D[s];
+        if (st.type == INCHI_StereoType_Tetrahedral && !in_range(st.central_atom))
+            return detail::cat("stereo centre ", st.central_atom + 1, " of ", n, " atoms");
+        if (st.type == INCHI_StereoType_Tetrahedral || st.type == INCHI_StereoType_DoubleBond)
+            for (int k = 0; k < 4; ++k)
+                if (!in_range(st.neighbor[k])) return detail::cat("stereo neighbour ", st.neighbor[k] + 1, " of ", n);
+    }
+    return "";
+}
 
 }  // namespace
 
@@ -165,6 +285,8 @@ MolPtr molecule_from_inchi(const std::string& text) {
     std::string inchi = text.substr(0, text.find_first_of(" \t\r\n"));
     if (inchi.empty()) fail("empty InChI");
     if (inchi.rfind("InChI=", 0) != 0) fail("not an InChI (it must start with 'InChI='): '", inchi.substr(0, 40), "'");
+    if (const std::string why = inchi_string_error(inchi); !why.empty())
+        fail("cannot read InChI '", inchi.substr(0, 60), "': ", why);
     std::vector<char> buffer(inchi.begin(), inchi.end());
     buffer.push_back('\0');
     char options[] = "";
@@ -179,7 +301,8 @@ MolPtr molecule_from_inchi(const std::string& text) {
             error = out.szMessage && *out.szMessage ? out.szMessage : "no structure could be made";
         } else {
             const RDKit::PeriodicTable* table = RDKit::PeriodicTable::getTable();
-            try {
+            error = inchi_layout_error(out);
+            if (error.empty()) try {
                 for (int i = 0; i < out.num_atoms; ++i) {
                     const inchi_Atom& ia = out.atom[i];
                     auto* atom = new RDKit::Atom(table->getAtomicNumber(ia.elname));

@@ -263,6 +263,7 @@ TypedReceptor type_receptor(const std::string& path, bool with_charges) {
     }
     RDKit::RWMol& mol = *r.mol;
     if (mol.getNumAtoms() == 0) fail(path, ": no atoms in PDB file");
+    if (mol.getNumConformers() == 0) fail(path, ": no atom coordinates in PDB file");
     const int n = static_cast<int>(mol.getNumAtoms());
     std::vector<int> index(n, -1);
     const RDKit::Conformer& conf = mol.getConformer();
@@ -301,10 +302,21 @@ TypedReceptor type_receptor(const std::string& path, bool with_charges) {
     return r;
 }
 
+/// type_receptor with every RDKit exception that escapes its steps as an InputError naming the file.
+TypedReceptor typed_receptor(const std::string& path, bool with_charges) {
+    try {
+        return type_receptor(path, with_charges);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        fail(path, ": cannot read PDB file: ", e.what());
+    }
+}
+
 }  // namespace
 
 Receptor read_receptor_pdb_file(const std::string& path) {
-    const TypedReceptor t = type_receptor(path, false);
+    const TypedReceptor t = typed_receptor(path, false);
     Receptor rec;
     rec.name = path;
     for (const auto& a : t.atoms) {
@@ -316,7 +328,7 @@ Receptor read_receptor_pdb_file(const std::string& path) {
 }
 
 std::string prepare_receptor_pdbqt(const std::string& pdb_path) {
-    const TypedReceptor t = type_receptor(pdb_path, true);
+    const TypedReceptor t = typed_receptor(pdb_path, true);
     std::string out;
     char buf[128];
     int serial = 0;

@@ -129,6 +129,9 @@ def run_screen(cfg, out_dir: str, args: argparse.Namespace, out: TextIO, show: i
           f"{summary.chunks_owned} chunk(s) of {summary.chunks_in_library} for this run: {summary.chunks_docked} "
           f"docked, {summary.chunks_already_done} already done. {summary.molecules_docked} molecule-target result(s) "
           f"({summary.failed} failed) in {elapsed:.1f} s ({rate:.2f} mol/s).", file=out)
+    if summary.corrupt_chunks:
+        print(f"{len(summary.corrupt_chunks)} finished chunk file(s) failed their checksums and were redone "
+              f"(listed in {out_dir}/shards/).", file=out)
     if shard[1] > 1 or args.no_report:
         print(f"Merge the shards' results with: vscreen report {out_dir}", file=out)
         return 0

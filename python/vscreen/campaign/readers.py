@@ -9,6 +9,7 @@ import gzip
 import io
 import os
 import re
+import zlib
 from typing import IO, Iterator, Optional, Sequence
 
 from .errors import CampaignError
@@ -25,11 +26,32 @@ SDF_KEY_FIELDS = ("INCHI_KEY", "InChIKey", "INCHIKEY", "STANDARD_INCHI_KEY")
 _KEY_RE = re.compile(r"^[A-Z]{14}-[A-Z]{10}-[A-Z]$")
 
 
+class _CheckedGzip(io.RawIOBase):
+    """A gzip stream whose decompression errors (a truncated or corrupted download) are CampaignErrors naming the
+    file, not the gzip module's EOFError, BadGzipFile or zlib.error (found by fuzzing the readers)."""
+
+    def __init__(self, path: str):
+        self._path, self._f = path, gzip.open(path, "rb")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            return self._f.readinto(buffer)
+        except (OSError, EOFError, zlib.error) as e:
+            raise CampaignError(f"{self._path}: corrupt or truncated gzip file ({e})") from None
+
+    def close(self) -> None:
+        self._f.close()
+        super().close()
+
+
 def open_text(path: str) -> IO[str]:
     """Opens a text file for reading, decompressing gzip (by its magic bytes, whatever the name)."""
     with open(path, "rb") as f:
         gz = f.read(2) == b"\x1f\x8b"
-    raw = gzip.open(path, "rb") if gz else open(path, "rb")
+    raw = io.BufferedReader(_CheckedGzip(path)) if gz else open(path, "rb")
     return io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
 
 

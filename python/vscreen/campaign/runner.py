@@ -3,7 +3,9 @@ shard that some target has not finished, prepare + dock (in this process or on D
 result files. A shard reads only the plan's summary and its own chunk files.
 
 Killing the process at any moment loses at most the chunks in flight; running the same command again skips
-every chunk whose Parquet file exists and redoes the rest, so no row is lost or duplicated.
+every chunk whose Parquet file exists and matches its checksums and redoes the rest (a chunk file truncated or
+corrupted on disk is logged, counted in the shard's status and redone), so no row is lost or duplicated. A second
+process started on the same shard is refused while the first runs (CampaignStore.lock_shard).
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import itertools
 import os
 import platform
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Iterator, List, Optional, Tuple
 
 from .. import __version__
@@ -40,6 +42,8 @@ class RunSummary:
     molecules_docked: int = 0  # molecules x targets processed by this run
     failed: int = 0  # failed rows written by this run
     seconds: float = 0.0
+    #: (target, chunk, reason) of finished chunks whose files failed their checksums here and were redone
+    corrupt_chunks: List[Tuple[str, int, str]] = field(default_factory=list)
 
 
 def library_records(library: LibrarySpec, keys: bool = True) -> Iterator[MoleculeRecord]:
@@ -108,6 +112,14 @@ def run_campaign(config: CampaignConfig, out_dir: str, *, shard: Tuple[int, int]
     preparation_options(config.preparation)  # refuse unknown preparation options before any work
     store = CampaignStore(out_dir)
     store.open(config.identity(), __version__)
+    with store.lock_shard(i, n):
+        return _run_shard(config, store, shard, device, threads, executor, progress, plan_if_missing, log)
+
+
+def _run_shard(config: CampaignConfig, store: CampaignStore, shard: Tuple[int, int], device: str, threads: int,
+               executor: Any, progress: Any, plan_if_missing: Optional[bool],
+               log: Optional[Callable[[str], None]]) -> RunSummary:
+    i, n = shard
     t0 = time.perf_counter()
     plan = open_plan(config, store, plan_if_missing=(n == 1) if plan_if_missing is None else plan_if_missing,
                      workers=threads if executor is None else 0, log=log)  # Dask: threads are the workers'
@@ -120,10 +132,23 @@ def run_campaign(config: CampaignConfig, out_dir: str, *, shard: Tuple[int, int]
         progress.total = sum(plan.rows(k) for k in owned) * len(targets)
         progress.refresh()
 
+    def finished(target: str, k: int) -> bool:
+        """Whether (target, chunk k) is done and its files are whole; a damaged one is reported and discarded."""
+        if not store.is_done(target, k):
+            return False
+        reason = store.verify_chunk(target, k)
+        if reason is None:
+            return True
+        summary.corrupt_chunks.append((target, k, reason))
+        if log is not None:
+            log(f"chunk {k} of target {target}: {reason}; redoing it")
+        store.discard_chunk(target, k)
+        return False
+
     def jobs() -> Iterator[ChunkJob]:
         for k in owned:
             summary.chunks_owned += 1
-            pending = [t for t in targets if not store.is_done(t.name, k)]
+            pending = [t for t in targets if not finished(t.name, k)]
             if len(pending) < len(targets) and progress is not None and progress.total:
                 done = len(targets) - len(pending)  # not in this run's work: off the progress bar's total
                 progress.total = max(progress.total - plan.rows(k) * done, progress.n)
@@ -152,6 +177,7 @@ def run_campaign(config: CampaignConfig, out_dir: str, *, shard: Tuple[int, int]
         "chunks_already_done": summary.chunks_already_done, "records_read": summary.records_read,
         "duplicates": summary.duplicates, "unique_records": summary.records_read - summary.duplicates,
         "molecules_docked": summary.molecules_docked, "seconds": round(summary.seconds, 2),
+        "corrupt_chunks_redone": [{"target": t, "chunk": k, "reason": r} for t, k, r in summary.corrupt_chunks],
         "host": platform.node(), "pid": os.getpid(), "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
     if config.refine and n == 1:  # sharded campaigns refine after the last shard: vscreen refine --campaign DIR
         from ..refine.campaign import refine_campaign

@@ -1,0 +1,7 @@
+// libFuzzer target: bytes as one input of the receptor_pdbqt reader (vscreen::fuzz::receptor_pdbqt in fuzz_harness.hpp).
+#include "fuzz_harness.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    vscreen::fuzz::receptor_pdbqt(data, size);
+    return 0;
+}

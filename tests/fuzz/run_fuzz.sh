@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs each libFuzzer target for FUZZ_SECONDS and prints a table: inputs executed, seconds, crashes (make fuzz).
+#   tests/fuzz/run_fuzz.sh BUILD_DIR CORPUS_DIR SECONDS [TARGET...]
+# Parsers run with -timeout=1 (a hang is an input over 1 s); SMILES/InChI go through the whole preparation
+# (RDKit's tautomer canonicalisation and embedding under ASan), where some real drugs take 1-3 s: -timeout=5.
+set -uo pipefail
+build=$1 corpus=$2 seconds=$3
+shift 3
+targets=${*:-ligand_pdbqt receptor_pdbqt sdf mol2 pdb_receptor smiles inchi}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+work=$build/fuzz-runs
+mkdir -p "$work"
+export LSAN_OPTIONS="suppressions=$here/../lsan.supp:print_suppressions=0"
+export TMPDIR=$work
+status=0
+printf '| target | inputs executed | seconds | exec/s | crashes, leaks, timeouts | corpus |\n| --- | ---: | ---: | ---: | --- | ---: |\n'
+for t in $targets; do
+  timeout=1
+  case $t in smiles|inchi) timeout=5 ;; esac
+  mkdir -p "$work/$t/corpus" "$work/$t/artifacts"
+  log=$work/$t/fuzz.log
+  start=$(date +%s)
+  "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=$timeout -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$work/$t/artifacts/" "$work/$t/corpus" "$corpus/$t" > "$log" 2>&1
+  rc=$?
+  end=$(date +%s)
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  findings=$(ls "$work/$t/artifacts" | tr '\n' ' ')
+  [ $rc -ne 0 ] && status=1
+  secs=$((end - start))
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$t" "${runs:-?}" "$secs" "$(( ${runs:-0} / (secs > 0 ? secs : 1) ))" \
+    "${findings:-none}$([ $rc -ne 0 ] && echo " (rc $rc, see $log)")" "$(ls "$work/$t/corpus" | wc -l)"
+done
+exit $status
