@@ -34,6 +34,8 @@ STRATEGIES = {
                          acquisition="greedy"),
     "small-rounds-clip": dict(features=FeatureSpec(), initial=0.02, batch=0.01,
                               surrogate=SurrogateSpec(clip_quantile=0.5), acquisition="greedy"),
+    "tiny-rounds-clip": dict(features=FeatureSpec(), initial=0.01, batch=0.005,
+                             surrogate=SurrogateSpec(clip_quantile=0.5), acquisition="greedy"),
     "ucb-ensemble": dict(features=FeatureSpec(), initial=0.02, batch=0.01,
                          surrogate=SurrogateSpec(members=4, clip_quantile=0.5), acquisition="ucb", beta=1.0),
 }
@@ -73,7 +75,8 @@ def simulate(X, ok, y, top, actives, budgets, strategy, seed, threads):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--reference", required=True, help="reference.parquet of al_reference_dock.py")
+    ap.add_argument("--reference", required=True,
+                    help="reference.parquet of al_reference_dock.py, or its folder (the chunks finished so far)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--seeds", default="0,1,2")
     ap.add_argument("--budgets", default="0.05,0.1,0.2")
@@ -82,15 +85,20 @@ def main():
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    ref = pd.read_parquet(args.reference).reset_index(drop=True)
+    ref_path = Path(args.reference)
+    if ref_path.is_dir():  # a reference still docking: its finished chunks (a seeded shuffle, so a fair sample)
+        ref = pd.concat([pd.read_parquet(p) for p in sorted(ref_path.glob("part*.parquet"))], ignore_index=True)
+    else:
+        ref = pd.read_parquet(ref_path)
+    ref = ref.reset_index(drop=True)
     n = len(ref)
     y = ref["affinity"].where(ref["status"] == "ok", np.nan).to_numpy(float)
     actives = ref["active"].to_numpy(bool)
     k = max(1, int(round(0.01 * n)))
     finite = np.flatnonzero(np.isfinite(y))
     top = finite[np.argsort(y[finite], kind="stable")[:k]]
-    sec_per_mol = float(ref.groupby("dock_seconds", sort=False).size().pipe(
-        lambda s: (s.index.to_numpy() * 1.0).sum() / s.sum()))  # every chunk's seconds once, over its molecules
+    chunk_seconds = ref.groupby("dock_seconds", sort=False).size()  # one value per docked chunk
+    sec_per_mol = float(chunk_seconds.index.to_numpy().sum() / chunk_seconds.sum())
     budgets = [float(b) for b in args.budgets.split(",")]
     seeds = [int(s) for s in args.seeds.split(",")]
     t0 = time.perf_counter()

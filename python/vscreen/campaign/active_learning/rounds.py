@@ -151,9 +151,9 @@ def _run_target(plan: PlannedLibrary, config: CampaignConfig, target: TargetSpec
             model.save(al.model_path(target.name, r))
             k = min(s.count(s.batch, n), budget - len(positions))
             picks, values = _predict_pass(plan, model, positions, s, al, target.name, r, k)
-            al.write_frame(picks_path, pd.DataFrame({"position": picks, "acquisition": values}))
             tstate["pending_quality"] = {key: record[key] for key in ("held_back", "spearman", "top1_recall")}
-            al.write_state(state)
+            al.write_state(state)  # before the picks file, whose presence means "this round's picks are final"
+            al.write_frame(picks_path, pd.DataFrame({"position": picks, "acquisition": values}))
         log(f"{target.name}: round {r}: docking {len(picks)} molecule(s)")
         failed = 0
         size = max(1, config.chunk_size)
