@@ -36,6 +36,8 @@ STRATEGIES = {
                               surrogate=SurrogateSpec(clip_quantile=0.5), acquisition="greedy"),
     "tiny-rounds-clip": dict(features=FeatureSpec(), initial=0.01, batch=0.005,
                              surrogate=SurrogateSpec(clip_quantile=0.5), acquisition="greedy"),
+    "tiny-rounds-clip25": dict(features=FeatureSpec(), initial=0.01, batch=0.005,
+                               surrogate=SurrogateSpec(clip_quantile=0.25), acquisition="greedy"),
     "ucb-ensemble": dict(features=FeatureSpec(), initial=0.02, batch=0.01,
                          surrogate=SurrogateSpec(members=4, clip_quantile=0.5), acquisition="ucb", beta=1.0),
 }
@@ -53,8 +55,7 @@ def simulate(X, ok, y, top, actives, budgets, strategy, seed, threads):
         for c in checkpoints:
             if c not in out and len(docked) >= c:
                 d = np.array(docked[:c])
-                out[c] = dict(top=float(np.isin(d, top).mean() * len(d) / len(top) if len(top) else 0),
-                              top_found=int(np.isin(d, top).sum()), actives_found=int(actives[d].sum()),
+                out[c] = dict(top=float(np.isin(d, top).sum() / len(top)), top_found=int(np.isin(d, top).sum()), actives_found=int(actives[d].sum()),
                               surrogate_seconds=surrogate_seconds, rounds=rounds)
         if len(docked) >= checkpoints[-1]:
             return out
