@@ -14,7 +14,7 @@ def add_options(s) -> None:
                              "predicted molecules, repeat (the config's active_learning: section, these override it)")
     g.add_argument("--active-learning", action="store_true",
                    help="screen with surrogate-guided rounds instead of docking the whole library")
-    g.add_argument("--al-rounds", type=int, metavar="N", help="at most N docking rounds (default 8)")
+    g.add_argument("--al-rounds", type=int, metavar="N", help="at most N docking rounds (default 9: 2 %% + 8 x 1 %% = 10 %%)")
     g.add_argument("--al-initial", type=float, metavar="F",
                    help="random sample: fraction (< 1) or count (default 0.02)")
     g.add_argument("--al-batch", type=float, metavar="F", help="molecules per later round: fraction or count (0.01)")
