@@ -98,9 +98,9 @@ def _predict_pass(plan: PlannedLibrary, model: Surrogate, docked: np.ndarray, s:
 
 
 def _dock_batch(plan: PlannedLibrary, config: CampaignConfig, target: TargetSpec, positions: np.ndarray,
-                s: ActiveLearningSettings, al: ActiveLearningStore, path: str, device: str, threads: int) -> int:
-    """Docks one batch of picks into one target; writes its features, poses and (last) its rows. Returns the
-    number of molecules whose docking failed."""
+                s: ActiveLearningSettings, al: ActiveLearningStore, path: str, device: str, threads: int) -> None:
+    """Docks one batch of picks into one target; writes its features, poses and (last) its rows (failed
+    molecules are rows with their reason, as in every campaign)."""
     pairs = list(records_at(plan, positions))
     records = [r for _, r in pairs]
     true_pos = np.array([p for p, _ in pairs], dtype=np.int64)
@@ -117,7 +117,6 @@ def _dock_batch(plan: PlannedLibrary, config: CampaignConfig, target: TargetSpec
     os.replace(stem + ".features.npz.tmp", stem + ".features.npz")
     atomic_write_text(stem + ".sdf", "".join(text for _, text in out.poses[target.name]))
     al.write_frame(path, rows_frame(rows))  # last: its presence marks the batch done
-    return sum(1 for r in rows if r["status"] != "ok")
 
 
 def _run_target(plan: PlannedLibrary, config: CampaignConfig, target: TargetSpec, s: ActiveLearningSettings,
@@ -155,12 +154,11 @@ def _run_target(plan: PlannedLibrary, config: CampaignConfig, target: TargetSpec
             al.write_state(state)  # before the picks file, whose presence means "this round's picks are final"
             al.write_frame(picks_path, pd.DataFrame({"position": picks, "acquisition": values}))
         log(f"{target.name}: round {r}: docking {len(picks)} molecule(s)")
-        failed = 0
         size = max(1, config.chunk_size)
         for b, start in enumerate(range(0, len(picks), size)):
             path = al.docked_path(target.name, r, b)
             if not os.path.exists(path):
-                failed += _dock_batch(plan, config, target, picks[start:start + size], s, al, path, device, threads)
+                _dock_batch(plan, config, target, picks[start:start + size], s, al, path, device, threads)
         new_positions, new_y, new_X = _docked(al, target.name)
         record.update(picked=int(len(picks)), docked=int(len(new_positions)), docked_ok=int(np.isfinite(new_y).sum()),
                       seconds=round(time.perf_counter() - t0, 2))

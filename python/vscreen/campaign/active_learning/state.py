@@ -18,6 +18,7 @@ class ActiveLearningStore:
         <target>/picks-r003.parquet      position, id, acquisition of round 3's picks (written before docking)
         <target>/docked-r003-b0001.parquet   docking result rows (the campaign's COLUMNS) of batch 1 of round 3
         <target>/docked-r003-b0001.sdf       their top poses
+        <target>/docked-r003-b0001.features.npz  their surrogate features (training never re-reads the library)
         <target>/model-r003.txt          the LightGBM members that picked round 3
         <target>/predictions/chunk-N.parquet position, id, predicted_affinity, predicted_spread, model_round,
                                          docked: the latest surrogate's predictions (never docking columns)
