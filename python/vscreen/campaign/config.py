@@ -22,7 +22,7 @@ from the config file's folder. Example (YAML; the TOML keys are the same):
                                              # (vscreen plan); shard i of n docks the chunks k with k mod n == i
     poses_per_molecule: 1
     refine: {top: 50, md_ps: 0}              # optional: OpenMM MM-GBSA of the top hits (vscreen.refine) at the end
-    active_learning: {rounds: 9, initial: 0.02, batch: 0.01, max_docked: 0.1}   # optional: settings of
+    active_learning: {rounds: 19, initial: 0.01, batch: 0.005, max_docked: 0.1}   # optional: settings of
                                              # `vscreen screen --active-learning` (active_learning/settings.py)
 """
 from __future__ import annotations

@@ -14,10 +14,10 @@ def add_options(s) -> None:
                              "predicted molecules, repeat (the config's active_learning: section, these override it)")
     g.add_argument("--active-learning", action="store_true",
                    help="screen with surrogate-guided rounds instead of docking the whole library")
-    g.add_argument("--al-rounds", type=int, metavar="N", help="at most N docking rounds (default 9: 2 %% + 8 x 1 %% = 10 %%)")
+    g.add_argument("--al-rounds", type=int, metavar="N", help="at most N docking rounds (default 19: 1 %% + 18 x 0.5 %% = 10 %%)")
     g.add_argument("--al-initial", type=float, metavar="F",
-                   help="random sample: fraction (< 1) or count (default 0.02)")
-    g.add_argument("--al-batch", type=float, metavar="F", help="molecules per later round: fraction or count (0.01)")
+                   help="random sample: fraction (< 1) or count (default 0.01)")
+    g.add_argument("--al-batch", type=float, metavar="F", help="molecules per later round: fraction or count (0.005)")
     g.add_argument("--al-max-docked", type=float, metavar="F", help="stop after docking this fraction or count (0.1)")
 
 

@@ -20,9 +20,9 @@ class ActiveLearningSettings:
     affinity) is the same set after a round as before it (0 = never); acquisition: greedy or ucb (mean - beta x
     the ensemble's spread; needs members > 1); holdout: share of the docked molecules held back to score each
     round's surrogate; actives: optional file of active ids (one per line) for the enrichment column."""
-    rounds: int = 9
-    initial: float = 0.02
-    batch: float = 0.01
+    rounds: int = 19
+    initial: float = 0.01
+    batch: float = 0.005
     max_docked: float = 0.1
     stop_top_k: int = 0
     acquisition: str = "greedy"
