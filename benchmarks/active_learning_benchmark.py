@@ -36,6 +36,8 @@ STRATEGIES = {
                               surrogate=SurrogateSpec(clip_quantile=0.5), acquisition="greedy"),
     "tiny-rounds-clip": dict(features=FeatureSpec(), initial=0.01, batch=0.005,
                              surrogate=SurrogateSpec(clip_quantile=0.5), acquisition="greedy"),
+    "micro-rounds-clip": dict(features=FeatureSpec(), initial=0.01, batch=0.0025,
+                              surrogate=SurrogateSpec(clip_quantile=0.5), acquisition="greedy"),
     "tiny-rounds-clip25": dict(features=FeatureSpec(), initial=0.01, batch=0.005,
                                surrogate=SurrogateSpec(clip_quantile=0.25), acquisition="greedy"),
     "ucb-ensemble": dict(features=FeatureSpec(), initial=0.02, batch=0.01,
