@@ -6,6 +6,7 @@ numbered chunk files; then per chunk of a shard: (prepare, dock), locally or on 
 """
 from __future__ import annotations
 
+from .active_learning import ActiveLearningSettings, run_active_learning
 from .chunk_job import COLUMNS, ChunkJob, ChunkOutput, run_chunk_job
 from .chunks import Chunk, iter_chunks, parse_shard, shard_chunks
 from .config import CampaignConfig, LibrarySpec, TargetSpec, config_from_args, config_from_dict, load_config
@@ -22,9 +23,9 @@ from .store import CampaignStore
 from .unichem import read_unichem
 
 __all__ = [
-    "COLUMNS", "CampaignConfig", "CampaignError", "CampaignStore", "Chunk", "ChunkJob", "ChunkOutput", "DedupStats",
+    "ActiveLearningSettings", "COLUMNS", "CampaignConfig", "CampaignError", "CampaignStore", "Chunk", "ChunkJob", "ChunkOutput", "DedupStats",
     "KeySet", "LibrarySpec", "MoleculeRecord", "PlannedLibrary", "Report", "RunSummary", "TargetSpec", "build_plan",
     "build_report", "config_from_args", "config_from_dict", "deduplicate", "iter_chunks", "library_records",
     "load_config", "parse_shard", "plan_campaign", "read_csv", "read_drugbank_xml", "read_library", "read_sdf",
-    "read_smiles", "read_unichem", "run_campaign", "run_chunk_job", "shard_chunks",
+    "read_smiles", "read_unichem", "run_active_learning", "run_campaign", "run_chunk_job", "shard_chunks",
 ]

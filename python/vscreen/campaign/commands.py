@@ -142,6 +142,9 @@ def run_screen(cfg, out_dir: str, args: argparse.Namespace, out: TextIO, show: i
 
 
 def cmd_screen(args: argparse.Namespace, out: TextIO) -> int:
+    if getattr(args, "active_learning", False):
+        from .active_learning.command import run as run_active_learning
+        return run_active_learning(_config(args), args, out)
     return run_screen(_config(args), args.out, args, out)
 
 
@@ -270,6 +273,8 @@ def add_campaign_commands(sub) -> None:
                    help="extra #SBATCH directive, e.g. --cluster-directive=--gres=gpu:1 (repeatable)")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
     s.add_argument("--no-report", action="store_true", help="do not write the report at the end")
+    from .active_learning.command import add_options as add_active_learning_options
+    add_active_learning_options(s)
     s.set_defaults(func=cmd_screen)
 
     r = sub.add_parser("report", help="merge a campaign's results (all shards) into ranked CSVs and an HTML page",

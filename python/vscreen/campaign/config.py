@@ -22,6 +22,8 @@ from the config file's folder. Example (YAML; the TOML keys are the same):
                                              # (vscreen plan); shard i of n docks the chunks k with k mod n == i
     poses_per_molecule: 1
     refine: {top: 50, md_ps: 0}              # optional: OpenMM MM-GBSA of the top hits (vscreen.refine) at the end
+    active_learning: {rounds: 19, initial: 0.01, batch: 0.005, max_docked: 0.1}   # optional: settings of
+                                             # `vscreen screen --active-learning` (active_learning/settings.py)
 """
 from __future__ import annotations
 
@@ -81,6 +83,7 @@ class CampaignConfig:
     chunk_size: int = 100
     poses_per_molecule: int = 1
     refine: Dict[str, Any] = field(default_factory=dict)  # the refine: section (empty = no refinement stage)
+    active_learning: Dict[str, Any] = field(default_factory=dict)  # the active_learning: section, as written
 
     def identity(self) -> Dict[str, Any]:
         """The fields that decide which chunks exist and what is in them (kept in the manifest). The library
@@ -88,6 +91,7 @@ class CampaignConfig:
         The refine section is not part of it: refinement reads the chunks and writes DIR/refine/ only."""
         d = asdict(self)
         d.pop("refine")
+        d.pop("active_learning")  # its own identity is kept in DIR/active_learning/state.json
         for t in d["targets"]:  # crystal targets: as before modelled targets existed, so older campaigns resume
             if t["model"] is None:
                 del t["model"]
@@ -193,7 +197,7 @@ def config_from_dict(d: Dict[str, Any], base_dir: str = ".") -> CampaignConfig:
     if not isinstance(d, dict):
         raise CampaignError("a campaign config must be a mapping")
     unknown = set(d) - {"name", "targets", "library", "docking", "preparation", "chunk_size", "poses_per_molecule",
-                        "refine"}
+                        "refine", "active_learning"}
     if unknown:
         raise CampaignError(f"unknown config key(s): {', '.join(sorted(unknown))}")
     targets = d.get("targets")
@@ -235,8 +239,14 @@ def config_from_dict(d: Dict[str, Any], base_dir: str = ".") -> CampaignConfig:
             raise
         except ValueError as e:
             raise CampaignError(str(e)) from None
+    active_learning = dict(d.get("active_learning") or {})
+    if active_learning:
+        from .active_learning.settings import active_learning_settings
+        active_learning_settings(active_learning, base_dir)  # refused here, before any work
+        if active_learning.get("actives"):
+            active_learning["actives"] = _path(base_dir, active_learning["actives"], "active_learning.actives")
     return CampaignConfig(str(d.get("name") or "campaign"), specs, library, docking,
-                          dict(d.get("preparation") or {}), chunk_size, poses, refine)
+                          dict(d.get("preparation") or {}), chunk_size, poses, refine, active_learning)
 
 
 def load_config(path: str) -> CampaignConfig:
