@@ -25,7 +25,7 @@ __global__ void run_chains_kernel(const LigandView* ligands, const MonteCarloPar
     const int job = static_cast<int>(t / chains);
     const LigandView L = ligands[job];
     ChainScratch s = make_chain_scratch(L, scratch + scratch_offset[local]);
-    EnergyContext ctx{L, grid, table, s.coords, s.atom_grad, s.frames};
+    EnergyContext ctx = make_energy_context(L, grid, table, s);
     ChainPoses out = make_chain_poses(L, params[job].capacity, outputs + output_offset[local]);
     run_chain(ctx, params[job], Rng::for_chain(seed, seed_keys[job], static_cast<unsigned long long>(t % chains)), s,
               out);
@@ -38,7 +38,7 @@ __global__ void pose_energies_kernel(const LigandView* ligand, GridView grid, Pa
     if (i >= num_poses) return;
     const LigandView L = *ligand;
     ChainScratch s = make_chain_scratch(L, scratch + i * scratch_floats);
-    EnergyContext ctx{L, grid, table, s.coords, s.atom_grad, s.frames};
+    EnergyContext ctx = make_energy_context(L, grid, table, s);
     out[i] = evaluate_pose(ctx, poses + static_cast<long>(i) * L.pose_size(), caps, nullptr);
 }
 
@@ -66,6 +66,10 @@ public:
             put(v.node_rel_origin, sizeof(Vec3) * v.num_nodes);
             put(v.node_rel_axis, sizeof(Vec3) * v.num_nodes);
             put(v.pairs, sizeof(IntraPair) * v.num_pairs);
+            put(v.atom_node, sizeof(int) * v.num_atoms);
+            put(v.pair_i_begin, sizeof(int) * (v.num_atoms + 1));
+            put(v.pair_j_begin, sizeof(int) * (v.num_atoms + 1));
+            put(v.pair_by_j, sizeof(int) * v.num_pairs);
             views.push_back(v);
         }
         bytes_.upload(host);
@@ -81,6 +85,10 @@ public:
             v.node_rel_origin = reinterpret_cast<const Vec3*>(base + offsets[k++]);
             v.node_rel_axis = reinterpret_cast<const Vec3*>(base + offsets[k++]);
             v.pairs = reinterpret_cast<const IntraPair*>(base + offsets[k++]);
+            v.atom_node = reinterpret_cast<const int*>(base + offsets[k++]);
+            v.pair_i_begin = reinterpret_cast<const int*>(base + offsets[k++]);
+            v.pair_j_begin = reinterpret_cast<const int*>(base + offsets[k++]);
+            v.pair_by_j = reinterpret_cast<const int*>(base + offsets[k++]);
         }
         views_.upload(views);
     }

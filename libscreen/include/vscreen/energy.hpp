@@ -1,22 +1,31 @@
-// Energy of a ligand pose on grid maps (intermolecular) plus its intramolecular pairs, with gradient.
+// Energy of a ligand pose on grid maps (intermolecular) plus its intramolecular pairs, with gradient (team form).
 #pragma once
 
+#include "vscreen/atom_type.hpp"
 #include "vscreen/grid_view.hpp"
 #include "vscreen/hd.hpp"
 #include "vscreen/kinematics.hpp"
 #include "vscreen/ligand_model.hpp"
 #include "vscreen/pair_table.hpp"
+#include "vscreen/team.hpp"
 
 namespace vscreen {
 
-/// What one evaluation needs besides the pose: the models, caps and scratch.
+/// The force of one intramolecular pair on its atom j (minus that on i); `on` is 0 for a pair beyond the cutoff.
+struct PairForce {
+    Vec3 f;
+    float on;
+};
+
+/// What one evaluation needs besides the pose: the models, caps and scratch (shared by the lanes of a team).
 struct EnergyContext {
     LigandView ligand;
     GridView grid;
     PairTableView table;
-    Vec3* coords;      ///< per atom
-    Vec3* atom_grad;   ///< per atom
+    Vec3* coords;           ///< per atom
+    Vec3* atom_grad;        ///< per atom
     FrameScratch frames;
+    PairForce* pair_force;  ///< per intramolecular pair
     long* evaluations = nullptr;  ///< when set, counts evaluate_pose calls (benchmarks; Vina's evalcount)
 };
 
@@ -33,43 +42,66 @@ struct EnergyParts {
 };
 
 /// Evaluates inter (grid) + intra energy of `pose`; fills `grad` (change_size floats) when not null.
-VSCREEN_HD EnergyParts evaluate_pose(EnergyContext& c, const float* pose, EnergyCaps caps, float* grad) {
+/// Team form: the lanes split the pairs (each pair's force goes to its own slot), then the atoms (grid term plus
+/// a gather of the pair forces in pair order), so no two lanes add into one place and the result does not depend
+/// on scheduling. With one lane every sum runs in the order of the serial loops. Every lane gets the energies.
+template <typename Team>
+VSCREEN_HD EnergyParts evaluate_pose(Team& team, EnergyContext& c, const float* pose, EnergyCaps caps, float* grad) {
     const LigandView& L = c.ligand;
-    if (c.evaluations) ++*c.evaluations;
-    place_atoms(L, pose, c.frames, c.coords);
-    EnergyParts parts;
-    for (int a = 0; a < L.num_atoms; ++a) c.atom_grad[a] = make_vec3(0, 0, 0);
-    for (int h = 0; h < L.num_heavy; ++h) {
-        const int a = L.heavy[h];
-        Vec3 g;
-        parts.inter += c.grid.eval(c.grid.map_of_type[L.xs[a]], c.coords[a], caps.inter, g);
-        c.atom_grad[a] = g;
-    }
-    // Pairs come grouped by their first atom (LigandModel builds them i-major): its gradient stays in registers.
-    for (int k = 0; k < L.num_pairs;) {
-        const int i = L.pairs[k].i;
-        const Vec3 ci = c.coords[i];
-        Vec3 gi = make_vec3(0, 0, 0);
-        for (; k < L.num_pairs && L.pairs[k].i == i; ++k) {
-            const IntraPair pr = L.pairs[k];
-            const Vec3 d = c.coords[pr.j] - ci;
-            const float r2 = norm_sqr(d);
-            if (!(r2 < kCutoffSqr)) continue;  // also skips NaN from a diverged step
+    const int lane = team.lane(), lanes = team.lanes();
+    if (c.evaluations && lane == 0) ++*c.evaluations;
+    place_atoms(team, L, pose, c.frames, c.coords);
+    float intra = 0;
+    for (int k = lane; k < L.num_pairs; k += lanes) {
+        const IntraPair pr = L.pairs[k];
+        const Vec3 d = c.coords[pr.j] - c.coords[pr.i];
+        const float r2 = norm_sqr(d);
+        PairForce pf;
+        pf.on = 0;
+        if (r2 < kCutoffSqr) {  // also skips NaN from a diverged step
             float e, dor;
             c.table.eval_within_cutoff(pr.type_pair, r2, e, dor);
             curl(e, dor, caps.intra);
-            parts.intra += e;
-            const Vec3 f = dor * d;
-            gi -= f;
-            c.atom_grad[pr.j] += f;
+            intra += e;
+            pf.f = dor * d;
+            pf.on = 1;
         }
-        c.atom_grad[i] += gi;
+        c.pair_force[k] = pf;
     }
+    team.sync();
+    float inter = 0;
+    for (int a = lane; a < L.num_atoms; a += lanes) {
+        Vec3 g = make_vec3(0, 0, 0);
+        if (L.xs[a] != kXsNone) inter += c.grid.eval(c.grid.map_of_type[L.xs[a]], c.coords[a], caps.inter, g);
+        for (int q = L.pair_j_begin[a]; q < L.pair_j_begin[a + 1]; ++q) {
+            const PairForce pf = c.pair_force[L.pair_by_j[q]];
+            if (pf.on != 0) g += pf.f;
+        }
+        const int first = L.pair_i_begin[a], last = L.pair_i_begin[a + 1];
+        if (first < last) {
+            Vec3 gi = make_vec3(0, 0, 0);
+            for (int k = first; k < last; ++k) {
+                const PairForce pf = c.pair_force[k];
+                if (pf.on != 0) gi -= pf.f;
+            }
+            g += gi;
+        }
+        c.atom_grad[a] = g;
+    }
+    EnergyParts parts;
+    parts.inter = team.reduce_sum(inter);
+    parts.intra = team.reduce_sum(intra);
     if (grad) {
-        clear_accumulators(L, c.frames);
-        pose_gradient(L, c.coords, c.atom_grad, c.frames, grad);
+        clear_accumulators(team, L, c.frames);  // ends with a sync: every atom gradient is written
+        pose_gradient(team, L, c.coords, c.atom_grad, c.frames, grad);
     }
     return parts;
+}
+
+/// evaluate_pose with one lane (the CPU back-end, BFGS and Monte Carlo as they run on one thread).
+VSCREEN_HD EnergyParts evaluate_pose(EnergyContext& c, const float* pose, EnergyCaps caps, float* grad) {
+    SerialTeam team;
+    return evaluate_pose(team, c, pose, caps, grad);
 }
 
 }  // namespace vscreen
