@@ -1,4 +1,4 @@
-// CUDA back-end: packs a batch's ligands into device memory and runs one thread per (ligand, chain).
+// CUDA back-end: packs a batch's ligands into device memory; one thread per (ligand, chain), a warp per pose energy.
 #include "vscreen/cuda_backend.hpp"
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 
 #include "cuda_check.hpp"
 #include "device_buffer.hpp"
+#include "warp_team.cuh"
 #include "vscreen/monte_carlo.hpp"
 
 namespace vscreen {
@@ -31,15 +32,18 @@ __global__ void run_chains_kernel(const LigandView* ligands, const MonteCarloPar
               out);
 }
 
+/// One warp per pose: the team form of the energy (energy.hpp) with cuda::WarpTeam.
 __global__ void pose_energies_kernel(const LigandView* ligand, GridView grid, PairTableView table, const float* poses,
                                      int num_poses, long scratch_floats, float* scratch, EnergyCaps caps,
                                      EnergyParts* out) {
-    const int i = blockIdx.x * blockDim.x + threadIdx.x;
-    if (i >= num_poses) return;
+    const int i = static_cast<int>((static_cast<long>(blockIdx.x) * blockDim.x + threadIdx.x) / 32);
+    if (i >= num_poses) return;  // whole warps leave together: blockDim is a multiple of 32
     const LigandView L = *ligand;
     ChainScratch s = make_chain_scratch(L, scratch + i * scratch_floats);
     EnergyContext ctx = make_energy_context(L, grid, table, s);
-    out[i] = evaluate_pose(ctx, poses + static_cast<long>(i) * L.pose_size(), caps, nullptr);
+    cuda::WarpTeam team;
+    const EnergyParts e = evaluate_pose(team, ctx, poses + static_cast<long>(i) * L.pose_size(), caps, nullptr);
+    if (team.lane() == 0) out[i] = e;
 }
 
 /// Copies every ligand's arrays into one device block and rewrites its view's pointers to device memory.
@@ -224,7 +228,8 @@ std::vector<EnergyParts> cuda_pose_energies(int device, const GridView& grid_in,
     cuda::DeviceBuffer<float> d_poses, scratch(static_cast<size_t>(n) * chain_scratch_floats(L));
     d_poses.upload(flat);
     cuda::DeviceBuffer<EnergyParts> d_out(n);
-    pose_energies_kernel<<<(n + 63) / 64, 64>>>(packed.views(), grid, table, d_poses.get(), n, chain_scratch_floats(L),
+    constexpr int kWarpsPerBlock = 4;
+    pose_energies_kernel<<<(n + kWarpsPerBlock - 1) / kWarpsPerBlock, 32 * kWarpsPerBlock>>>(packed.views(), grid, table, d_poses.get(), n, chain_scratch_floats(L),
                                                 scratch.get(), caps, d_out.get());
     VSCREEN_CUDA_CHECK(cudaGetLastError());
     d_out.download(out.data(), n);
