@@ -1,6 +1,7 @@
 # Build, test and demo of vscreen: Debian packages, the CMake build in build/, and a venv with the package.
 #   make        deps + C++ build + .venv with the editable Python package
 #   make test   ctest + pytest          make demo   screen approved drugs against Mpro (6LU7), print the top hits
+#   make gpu-kit  the GPU device check's kit in build/gpu-kit (benchmarks/gpu/README.md)
 # Variables: BUILD_DIR (build), JOBS (2), CMAKE_ARGS (extra -D options), PYTHON (/usr/bin/python3).
 
 BUILD_DIR  ?= build
@@ -26,7 +27,7 @@ DEB_PACKAGES += openbabel
 DEB_PACKAGES += python3-biopython
 DEMO_DATA := tests/data/1iep_receptor.pdbqt tests/data/1iep_ligand.pdbqt tests/data/1iep_ligand.sdf
 
-.PHONY: all deps build python test demo demo-redock clean
+.PHONY: all deps build python test demo demo-redock gpu-kit clean
 
 all: deps build python
 
@@ -65,6 +66,14 @@ python: $(VENV)/.vscreen-installed
 test: all
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
 	$(VPY) -m pytest tests/python -q
+
+# The GPU device check's kit (benchmarks/gpu/README.md): receptors, prepared drugs, redocking complexes and the CPU's
+# reference results in one ignored folder, carried to the GPU machine for benchmarks/gpu/run_device_checks.sh.
+SHARED_DATA ?= ../shared/data
+GPU_KIT     ?= $(BUILD_DIR)/gpu-kit
+gpu-kit: all
+	$(VPY) benchmarks/gpu/make_gpu_kit.py --data $(SHARED_DATA) --out $(GPU_KIT) --app $(BUILD_DIR)/bin/vscreen-dock \
+	    --receptor-cache $(BUILD_DIR)/receptor-cache
 
 # Demo data are committed in tests/data; this copies them from the Vina examples only if absent.
 tests/data/%:

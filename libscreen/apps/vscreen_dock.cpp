@@ -210,7 +210,8 @@ int run(int argc, char** argv) {
                 const Ligand& lig = part[i];
                 evaluations += r.evaluations;
                 js << (written ? "," : "") << "\n    {\"file\": " << json_string(files[written].filename().string())
-                   << ", \"atoms\": " << lig.atoms.size() << ", \"torsions\": " << lig.num_torsions()
+                   << ", \"atoms\": " << lig.atoms.size() << ", \"heavy\": " << lig.num_heavy_atoms()
+                   << ", \"torsions\": " << lig.num_torsions() << ", \"pairs\": " << LigandModel(lig).view().num_pairs
                    << ", \"backend\": " << json_string(r.backend) << ", \"evaluations\": " << r.evaluations
                    << ", \"modes\": [";
                 for (size_t m = 0; m < r.modes.size(); ++m)
