@@ -63,9 +63,9 @@ def main():
           f"and Vina's steps")
     print(f"per evaluation (median): {med['parallel']:.0f} lane-parallel + {med['serial']:.0f} warp-serial "
           f"instructions, {med['bytes'] / 1024:.1f} KiB of L1/shared traffic")
-    print(f"H200 floor, issue-bound, serial parts as now (one warp per chain): {n / now:7.0f} ligands/s")
-    print(f"H200 floor, issue-bound, everything split over the lanes:            {n / ideal:7.0f} ligands/s")
-    print(f"H200 floor, L1/shared-bandwidth-bound:                               {n / mem:7.0f} ligands/s")
+    for label, seconds in (("issue-bound, warp per chain, serial steps on lane 0", now),
+                           ("issue-bound, everything split over the lanes", ideal), ("L1/shared-bandwidth-bound", mem)):
+        print(f"H200 floor, {label + ':':52s} {n / seconds:6.0f} ligands/s")
     print(f"(HBM is not a limit: a target's maps stay in the 60 MB L2; {HBM_BPS / 1e12:.1f} TB/s is not reached)")
     if a.measured:
         print(f"measured {a.measured:.1f} ligands/s = {a.measured / min(n / now, n / mem):.1%} of the tighter floor")

@@ -36,9 +36,11 @@ const char* const kUsage =
     "usage: vscreen-dock --receptor R.pdbqt --ligands DIR|FILE.pdbqt --center X Y Z --size X Y Z --out RESULTS.json\n"
     "                    [--mode dock|score] [--backend auto|cpu|cuda[:N]] [--threads N] [--seed S]\n"
     "                    [--search fast|balanced|detail] [--exhaustiveness N] [--search-scale F] [--batch N]\n"
-    "                    [--first K] [--limit N] [--timings TIMINGS.json]\n"
+    "                    [--first K] [--limit N] [--time-limit S] [--timings TIMINGS.json]\n"
     "  dock:  docks every ligand (sorted by file name), --batch ligands per dock() call (0: all in one);\n"
     "         writes each ligand's modes (affinity, inter, intra, heavy-atom coordinates of the top mode).\n"
+    "         --time-limit: no further batch is started once the batches so far and one more like the last\n"
+    "         would pass S seconds (the results and timings then hold the ligands docked).\n"
     "  score: inter and intra energies of each ligand's input pose on the grid maps (no search); with a cuda\n"
     "         back-end on the device (one warp per pose), else on the CPU.\n"
     "  RESULTS.json holds no timings (the same inputs and seed give the same bytes); TIMINGS.json does.\n";
@@ -49,6 +51,7 @@ struct Options {
     bool has_center = false, has_size = false;
     int threads = 0, exhaustiveness = -1, batch = 0, first = 0, limit = -1;
     float search_scale = -1;
+    double time_limit = 0;
     unsigned long long seed = 0;
 };
 
@@ -74,6 +77,7 @@ Options parse(int argc, char** argv) {
         else if (a == "--exhaustiveness") { need(i, 1); o.exhaustiveness = std::atoi(argv[++i]); }
         else if (a == "--search-scale") { need(i, 1); o.search_scale = static_cast<float>(std::atof(argv[++i])); }
         else if (a == "--batch") { need(i, 1); o.batch = std::atoi(argv[++i]); }
+        else if (a == "--time-limit") { need(i, 1); o.time_limit = std::atof(argv[++i]); }
         else if (a == "--first") { need(i, 1); o.first = std::atoi(argv[++i]); }
         else if (a == "--limit") { need(i, 1); o.limit = std::atoi(argv[++i]); }
         else if (a == "--center" || a == "--size") {
@@ -94,6 +98,7 @@ Options parse(int argc, char** argv) {
 /// The PDBQT files of a directory sorted by name (or the one file given), from index `first`, at most `limit`.
 std::vector<fs::path> ligand_files(const Options& o) {
     std::vector<fs::path> files;
+    if (!fs::exists(o.ligands)) fail<InputError>("--ligands ", o.ligands, ": not found");
     if (fs::is_directory(o.ligands)) {
         for (const auto& e : fs::directory_iterator(o.ligands))
             if (e.is_regular_file() && e.path().extension() == ".pdbqt") files.push_back(e.path());
@@ -191,8 +196,21 @@ int run(int argc, char** argv) {
        << json_string(fs::path(o.receptor).filename().string()) << ",\n  \"seed\": " << o.seed
        << ",\n  \"exhaustiveness\": " << settings.exhaustiveness << ",\n  \"search_scale\": " << num(settings.search_scale)
        << ",\n  \"stall_fraction\": " << num(settings.stall_fraction) << ",\n  \"ligands\": [";
+    // Timings are rewritten after every batch, so a run stopped from outside still leaves its rate.
+    auto write_timings = [&](size_t done, double work_s, long evaluations) {
+        if (o.timings.empty()) return;
+        std::ostringstream tj;
+        tj << "{\n  \"backend\": " << json_string(backend_name) << ",\n  \"mode\": " << json_string(o.mode)
+           << ",\n  \"ligands\": " << done << ",\n  \"ligands_given\": " << ligands.size() << ",\n  \"read_s\": "
+           << num(read_s) << ",\n  \"work_s\": " << num(work_s) << ",\n  \"ligands_per_s\": "
+           << num(work_s > 0 ? done / work_s : 0.0) << ",\n  \"evaluations\": " << evaluations << "\n}\n";
+        const std::string tmp = o.timings + ".part";
+        std::ofstream(tmp) << tj.str();
+        fs::rename(tmp, o.timings);
+    };
     const auto t_work = std::chrono::steady_clock::now();
     long evaluations = 0;
+    size_t done = ligands.size();
     if (o.mode == "score") {
         const std::vector<EnergyParts> e = score_poses(receptor, ligands, settings.box, backend_name, o.threads);
         for (size_t i = 0; i < ligands.size(); ++i)
@@ -201,7 +219,10 @@ int run(int argc, char** argv) {
     } else {
         const size_t batch = o.batch > 0 ? static_cast<size_t>(o.batch) : ligands.size();
         size_t written = 0;
+        double last_batch_s = 0;
         for (size_t first = 0; first < ligands.size(); first += batch) {
+            if (o.time_limit > 0 && first > 0 && seconds_since(t_work) + last_batch_s > o.time_limit) break;
+            const auto t_batch = std::chrono::steady_clock::now();
             const std::vector<Ligand> part(ligands.begin() + static_cast<long>(first),
                                            ligands.begin() + static_cast<long>(std::min(ligands.size(), first + batch)));
             const std::vector<DockingResult> results = dock(receptor, part, settings, *backend);
@@ -229,19 +250,18 @@ int run(int argc, char** argv) {
                 }
                 js << "]}";
             }
+            last_batch_s = seconds_since(t_batch);
+            write_timings(written, seconds_since(t_work), evaluations);
         }
+        done = written;
     }
     const double work_s = seconds_since(t_work);
     js << "\n  ]\n}\n";
     std::ofstream(o.out) << js.str();
-    std::ostringstream tj;
-    tj << "{\n  \"backend\": " << json_string(backend_name) << ",\n  \"mode\": " << json_string(o.mode)
-       << ",\n  \"ligands\": " << ligands.size() << ",\n  \"read_s\": " << num(read_s) << ",\n  \"work_s\": "
-       << num(work_s) << ",\n  \"ligands_per_s\": " << num(work_s > 0 ? ligands.size() / work_s : 0.0)
-       << ",\n  \"evaluations\": " << evaluations << "\n}\n";
-    if (!o.timings.empty()) std::ofstream(o.timings) << tj.str();
-    std::cerr << "vscreen-dock: " << o.mode << " " << ligands.size() << " ligand(s) on " << backend_name << " in "
-              << num(work_s) << " s (" << num(work_s > 0 ? ligands.size() / work_s : 0.0) << " ligands/s)\n";
+    write_timings(done, work_s, evaluations);
+    std::cerr << "vscreen-dock: " << o.mode << " " << done << " of " << ligands.size() << " ligand(s) on "
+              << backend_name << " in " << num(work_s) << " s (" << num(work_s > 0 ? done / work_s : 0.0)
+              << " ligands/s)\n";
     return 0;
 }
 
