@@ -141,8 +141,11 @@ namespace {
 struct HostFrames {
     std::vector<Vec3> origin, axis, force, torque;
     std::vector<Quat> orient;
-    explicit HostFrames(int n) : origin(n), axis(n), force(n), torque(n), orient(n) {}
-    FrameScratch scratch() { return FrameScratch{origin.data(), axis.data(), orient.data(), force.data(), torque.data()}; }
+    std::vector<Mat3> rot;
+    explicit HostFrames(int n) : origin(n), axis(n), force(n), torque(n), orient(n), rot(n) {}
+    FrameScratch scratch() {
+        return FrameScratch{origin.data(), axis.data(), orient.data(), rot.data(), force.data(), torque.data()};
+    }
 };
 void check_pose(const LigandView& L, const std::vector<float>& pose) {
     if (static_cast<int>(pose.size()) != L.pose_size())

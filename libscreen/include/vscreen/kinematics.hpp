@@ -13,6 +13,7 @@ struct FrameScratch {
     Vec3* origin;   ///< node origins, lab frame
     Vec3* axis;     ///< node rotation axes, lab frame
     Quat* orient;   ///< node orientations
+    Mat3* rot;      ///< node rotation matrices (of orient)
     Vec3* force;    ///< node accumulated gradient
     Vec3* torque;   ///< node accumulated torque
 };
@@ -34,18 +35,19 @@ VSCREEN_HD void place_atoms(Team& team, const LigandView& L, const float* pose, 
                 f.axis[0] = make_vec3(0, 0, 0);
             } else {
                 const int p = L.node_parent[k];
-                const Mat3 rp = quat_to_mat(f.orient[p]);
+                const Mat3& rp = f.rot[p];
                 f.origin[k] = f.origin[p] + rp * L.node_rel_origin[k];
                 f.axis[k] = rp * L.node_rel_axis[k];
                 q = quat_from_axis_angle(f.axis[k], pose[7 + k - 1]) * f.orient[p];
             }
             f.orient[k] = q;
+            f.rot[k] = quat_to_mat(q);
         }
     }
     team.sync();
     for (int a = team.lane(); a < L.num_atoms; a += team.lanes()) {
         const int k = L.atom_node[a];
-        coords[a] = f.origin[k] + quat_to_mat(f.orient[k]) * L.local[a];
+        coords[a] = f.origin[k] + f.rot[k] * L.local[a];
     }
     team.sync();
 }
