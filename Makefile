@@ -2,6 +2,7 @@
 #   make        deps + C++ build + .venv with the editable Python package
 #   make test   ctest + pytest          make demo   screen approved drugs against Mpro (6LU7), print the top hits
 #   make test-sanitize   ASan+UBSan build and ctest (build-asan), TSan on the threaded back-end (build-tsan)
+#   make gpu-kit  the GPU device check's kit in build/gpu-kit (benchmarks/gpu/README.md)
 #   make fuzz   libFuzzer targets of the C++ readers (clang, build-fuzz) and atheris on the campaign readers
 # Variables: BUILD_DIR (build), JOBS (2), CMAKE_ARGS (extra -D options), PYTHON (/usr/bin/python3),
 #            FUZZ_SECONDS (60 per target), FUZZ_DATA (../shared/data, seeds besides tests/data).
@@ -29,7 +30,7 @@ DEB_PACKAGES += openbabel
 DEB_PACKAGES += python3-biopython
 DEMO_DATA := tests/data/1iep_receptor.pdbqt tests/data/1iep_ligand.pdbqt tests/data/1iep_ligand.sdf
 
-.PHONY: all deps build python test test-sanitize fuzz demo demo-redock clean
+.PHONY: all deps build python test test-sanitize fuzz demo demo-redock gpu-kit clean
 
 all: deps build python
 
@@ -98,6 +99,14 @@ fuzz: deps $(VENV)/bin/python
 	$(VPY) -m pip install --disable-pip-version-check -q -r python/requirements-fuzz.txt
 	$(VPY) tests/fuzz/fuzz_campaign_readers.py --seconds $(FUZZ_SECONDS) --data tests/data \
 	  $(if $(wildcard $(FUZZ_DATA)),--data $(FUZZ_DATA)) --work build-fuzz/python
+
+# The GPU device check's kit (benchmarks/gpu/README.md): receptors, prepared drugs, redocking complexes and the CPU's
+# reference results in one ignored folder, carried to the GPU machine for benchmarks/gpu/run_device_checks.sh.
+SHARED_DATA ?= ../shared/data
+GPU_KIT     ?= $(BUILD_DIR)/gpu-kit
+gpu-kit: all
+	$(VPY) benchmarks/gpu/make_gpu_kit.py --data $(SHARED_DATA) --out $(GPU_KIT) --app $(BUILD_DIR)/bin/vscreen-dock \
+	    --receptor-cache $(BUILD_DIR)/receptor-cache
 
 # Demo data are committed in tests/data; this copies them from the Vina examples only if absent.
 tests/data/%:

@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
     const LigandView L = model.view();
     std::vector<float> buf(chain_scratch_floats(L));
     ChainScratch s = make_chain_scratch(L, buf.data());
-    EnergyContext ctx{L, maps.view(), table.view(), s.coords, s.atom_grad, s.frames};
+    EnergyContext ctx = make_energy_context(L, maps.view(), table.view(), s);
     MonteCarloParams mc;
     const Vec3 near = make_vec3(3, 3, 3);  // starts near the centre, so that the minima lie inside the box
     mc.box_lower = box.center - near;

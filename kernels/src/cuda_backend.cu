@@ -1,4 +1,4 @@
-// CUDA back-end: packs a batch's ligands into device memory and runs one thread per (ligand, chain).
+// CUDA back-end: packs a batch's ligands into device memory; one thread per (ligand, chain), a warp per pose energy.
 #include "vscreen/cuda_backend.hpp"
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 
 #include "cuda_check.hpp"
 #include "device_buffer.hpp"
+#include "warp_team.cuh"
 #include "vscreen/monte_carlo.hpp"
 
 namespace vscreen {
@@ -25,21 +26,24 @@ __global__ void run_chains_kernel(const LigandView* ligands, const MonteCarloPar
     const int job = static_cast<int>(t / chains);
     const LigandView L = ligands[job];
     ChainScratch s = make_chain_scratch(L, scratch + scratch_offset[local]);
-    EnergyContext ctx{L, grid, table, s.coords, s.atom_grad, s.frames};
+    EnergyContext ctx = make_energy_context(L, grid, table, s);
     ChainPoses out = make_chain_poses(L, params[job].capacity, outputs + output_offset[local]);
     run_chain(ctx, params[job], Rng::for_chain(seed, seed_keys[job], static_cast<unsigned long long>(t % chains)), s,
               out);
 }
 
+/// One warp per pose: the team form of the energy (energy.hpp) with cuda::WarpTeam.
 __global__ void pose_energies_kernel(const LigandView* ligand, GridView grid, PairTableView table, const float* poses,
                                      int num_poses, long scratch_floats, float* scratch, EnergyCaps caps,
                                      EnergyParts* out) {
-    const int i = blockIdx.x * blockDim.x + threadIdx.x;
-    if (i >= num_poses) return;
+    const int i = static_cast<int>((static_cast<long>(blockIdx.x) * blockDim.x + threadIdx.x) / 32);
+    if (i >= num_poses) return;  // whole warps leave together: blockDim is a multiple of 32
     const LigandView L = *ligand;
     ChainScratch s = make_chain_scratch(L, scratch + i * scratch_floats);
-    EnergyContext ctx{L, grid, table, s.coords, s.atom_grad, s.frames};
-    out[i] = evaluate_pose(ctx, poses + static_cast<long>(i) * L.pose_size(), caps, nullptr);
+    EnergyContext ctx = make_energy_context(L, grid, table, s);
+    cuda::WarpTeam team;
+    const EnergyParts e = evaluate_pose(team, ctx, poses + static_cast<long>(i) * L.pose_size(), caps, nullptr);
+    if (team.lane() == 0) out[i] = e;
 }
 
 /// Copies every ligand's arrays into one device block and rewrites its view's pointers to device memory.
@@ -66,6 +70,10 @@ public:
             put(v.node_rel_origin, sizeof(Vec3) * v.num_nodes);
             put(v.node_rel_axis, sizeof(Vec3) * v.num_nodes);
             put(v.pairs, sizeof(IntraPair) * v.num_pairs);
+            put(v.atom_node, sizeof(int) * v.num_atoms);
+            put(v.pair_i_begin, sizeof(int) * (v.num_atoms + 1));
+            put(v.pair_j_begin, sizeof(int) * (v.num_atoms + 1));
+            put(v.pair_by_j, sizeof(int) * v.num_pairs);
             views.push_back(v);
         }
         bytes_.upload(host);
@@ -81,6 +89,10 @@ public:
             v.node_rel_origin = reinterpret_cast<const Vec3*>(base + offsets[k++]);
             v.node_rel_axis = reinterpret_cast<const Vec3*>(base + offsets[k++]);
             v.pairs = reinterpret_cast<const IntraPair*>(base + offsets[k++]);
+            v.atom_node = reinterpret_cast<const int*>(base + offsets[k++]);
+            v.pair_i_begin = reinterpret_cast<const int*>(base + offsets[k++]);
+            v.pair_j_begin = reinterpret_cast<const int*>(base + offsets[k++]);
+            v.pair_by_j = reinterpret_cast<const int*>(base + offsets[k++]);
         }
         views_.upload(views);
     }
@@ -216,7 +228,8 @@ std::vector<EnergyParts> cuda_pose_energies(int device, const GridView& grid_in,
     cuda::DeviceBuffer<float> d_poses, scratch(static_cast<size_t>(n) * chain_scratch_floats(L));
     d_poses.upload(flat);
     cuda::DeviceBuffer<EnergyParts> d_out(n);
-    pose_energies_kernel<<<(n + 63) / 64, 64>>>(packed.views(), grid, table, d_poses.get(), n, chain_scratch_floats(L),
+    constexpr int kWarpsPerBlock = 4;
+    pose_energies_kernel<<<(n + kWarpsPerBlock - 1) / kWarpsPerBlock, 32 * kWarpsPerBlock>>>(packed.views(), grid, table, d_poses.get(), n, chain_scratch_floats(L),
                                                 scratch.get(), caps, d_out.get());
     VSCREEN_CUDA_CHECK(cudaGetLastError());
     d_out.download(out.data(), n);

@@ -21,7 +21,7 @@ std::vector<JobPoses> CpuBackend::search(const SearchBatch& batch) {
         std::vector<float>& buf = scratch[worker];
         buf.resize(chain_scratch_floats(L));
         ChainScratch s = make_chain_scratch(L, buf.data());
-        EnergyContext ctx{L, batch.grid, table, s.coords, s.atom_grad, s.frames};
+        EnergyContext ctx = make_energy_context(L, batch.grid, table, s);
         std::vector<float>& out = outputs[t];
         out.assign(chain_poses_floats(L, job.params.capacity), 0.0f);
         ChainPoses poses = make_chain_poses(L, job.params.capacity, out.data());

@@ -213,7 +213,7 @@ std::vector<DockingResult> optimize_poses(const Receptor& receptor, const std::v
         std::vector<float> buffer(chain_scratch_floats(L));
         ChainScratch scratch = make_chain_scratch(L, buffer.data());
         long evaluations = 0;
-        EnergyContext ctx{L, grid, table_view, scratch.coords, scratch.atom_grad, scratch.frames, &evaluations};
+        EnergyContext ctx = make_energy_context(L, grid, table_view, scratch, &evaluations);
         ChainPose p;
         p.pose = models[i].reference_pose();
         EnergyParts parts;

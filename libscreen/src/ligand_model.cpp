@@ -102,6 +102,24 @@ LigandModel::LigandModel(const Ligand& lig) {
         }
     }
 
+    // Per-atom indexes of the pairs, for the team form's gather of pair forces (energy.hpp).
+    atom_node_ = node_of;
+    pair_i_begin_.assign(na + 1, 0);
+    pair_j_begin_.assign(na + 1, 0);
+    for (const IntraPair& p : pairs_) {
+        ++pair_i_begin_[p.i + 1];
+        ++pair_j_begin_[p.j + 1];
+    }
+    for (int a = 0; a < na; ++a) {
+        pair_i_begin_[a + 1] += pair_i_begin_[a];
+        pair_j_begin_[a + 1] += pair_j_begin_[a];
+    }
+    pair_by_j_.assign(pairs_.size(), 0);
+    {
+        std::vector<int> next(pair_j_begin_.begin(), pair_j_begin_.end() - 1);
+        for (size_t k = 0; k < pairs_.size(); ++k) pair_by_j_[next[pairs_[k].j]++] = static_cast<int>(k);
+    }
+
     for (const RiderAtom& r : lig.riders) {
         if (r.node < 0 || r.node >= nn) fail("ligand ", lig.name, ": rider atom on unknown fragment ", r.node);
         rider_node_.push_back(r.node);
@@ -123,8 +141,11 @@ namespace {
 struct HostFrames {
     std::vector<Vec3> origin, axis, force, torque;
     std::vector<Quat> orient;
-    explicit HostFrames(int n) : origin(n), axis(n), force(n), torque(n), orient(n) {}
-    FrameScratch scratch() { return FrameScratch{origin.data(), axis.data(), orient.data(), force.data(), torque.data()}; }
+    std::vector<Mat3> rot;
+    explicit HostFrames(int n) : origin(n), axis(n), force(n), torque(n), orient(n), rot(n) {}
+    FrameScratch scratch() {
+        return FrameScratch{origin.data(), axis.data(), orient.data(), rot.data(), force.data(), torque.data()};
+    }
 };
 void check_pose(const LigandView& L, const std::vector<float>& pose) {
     if (static_cast<int>(pose.size()) != L.pose_size())
@@ -175,6 +196,10 @@ LigandView LigandModel::view() const {
     v.node_rel_origin = node_rel_origin_.data();
     v.node_rel_axis = node_rel_axis_.data();
     v.pairs = pairs_.data();
+    v.atom_node = atom_node_.data();
+    v.pair_i_begin = pair_i_begin_.data();
+    v.pair_j_begin = pair_j_begin_.data();
+    v.pair_by_j = pair_by_j_.data();
     return v;
 }
 

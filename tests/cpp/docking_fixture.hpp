@@ -31,7 +31,7 @@ struct DockingFixture {
     vscreen::GridMaps maps{receptor, table, box, types};
     std::vector<float> buffer = std::vector<float>(vscreen::chain_scratch_floats(model.view()));
     vscreen::ChainScratch s = vscreen::make_chain_scratch(model.view(), buffer.data());
-    vscreen::EnergyContext ctx{model.view(), maps.view(), table.view(), s.coords, s.atom_grad, s.frames};
+    vscreen::EnergyContext ctx = vscreen::make_energy_context(model.view(), maps.view(), table.view(), s);
     vscreen::MonteCarloParams mc = [this] {
         vscreen::MonteCarloParams p;
         p.box_lower = box.lower();

@@ -57,7 +57,7 @@ TEST(Cuda, PoseEnergiesMatchCpu) {
     const auto gpu = cuda_pose_energies(0, maps.view(), table, model, poses, EnergyCaps{});
     std::vector<float> buf(chain_scratch_floats(model.view()));
     ChainScratch sc = make_chain_scratch(model.view(), buf.data());
-    EnergyContext ctx{model.view(), maps.view(), table.view(), sc.coords, sc.atom_grad, sc.frames};
+    EnergyContext ctx = make_energy_context(model.view(), maps.view(), table.view(), sc);
     for (size_t i = 0; i < poses.size(); ++i) {
         const EnergyParts cpu = evaluate_pose(ctx, poses[i].data(), EnergyCaps{}, nullptr);
         const float e_cpu = cpu.inter + cpu.intra, e_gpu = gpu[i].inter + gpu[i].intra;

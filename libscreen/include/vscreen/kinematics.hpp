@@ -1,9 +1,10 @@
-// Pose -> atom coordinates through the torsion tree, and atom gradients -> pose gradient (host and device).
+// Pose -> atom coordinates through the torsion tree, and atom gradients -> pose gradient (team form, host and device).
 #pragma once
 
 #include "vscreen/hd.hpp"
 #include "vscreen/ligand_model.hpp"
 #include "vscreen/math.hpp"
+#include "vscreen/team.hpp"
 
 namespace vscreen {
 
@@ -12,6 +13,7 @@ struct FrameScratch {
     Vec3* origin;   ///< node origins, lab frame
     Vec3* axis;     ///< node rotation axes, lab frame
     Quat* orient;   ///< node orientations
+    Mat3* rot;      ///< node rotation matrices (of orient)
     Vec3* force;    ///< node accumulated gradient
     Vec3* torque;   ///< node accumulated torque
 };
@@ -20,37 +22,71 @@ struct FrameScratch {
 VSCREEN_HD Vec3 pose_position(const float* pose) { return make_vec3(pose[0], pose[1], pose[2]); }
 VSCREEN_HD Quat pose_orientation(const float* pose) { return make_quat(pose[3], pose[4], pose[5], pose[6]); }
 
-/// Places every atom of the ligand for `pose`.
-VSCREEN_HD void place_atoms(const LigandView& L, const float* pose, FrameScratch& f, Vec3* coords) {
-    for (int k = 0; k < L.num_nodes; ++k) {
-        Quat q;
-        if (k == 0) {
-            f.origin[0] = pose_position(pose);
-            q = pose_orientation(pose);
-            f.axis[0] = make_vec3(0, 0, 0);
-        } else {
-            const int p = L.node_parent[k];
-            const Mat3 rp = quat_to_mat(f.orient[p]);
-            f.origin[k] = f.origin[p] + rp * L.node_rel_origin[k];
-            f.axis[k] = rp * L.node_rel_axis[k];
-            q = quat_from_axis_angle(f.axis[k], pose[7 + k - 1]) * f.orient[p];
+/// Places every atom of the ligand for `pose` (team form: lane 0 walks the tree's frames, then the lanes
+/// place the atoms; one lane gives the serial loop's results bit for bit).
+template <typename Team>
+VSCREEN_HD void place_atoms(Team& team, const LigandView& L, const float* pose, FrameScratch& f, Vec3* coords) {
+    if (team.lane() == 0) {
+        for (int k = 0; k < L.num_nodes; ++k) {
+            Quat q;
+            if (k == 0) {
+                f.origin[0] = pose_position(pose);
+                q = pose_orientation(pose);
+                f.axis[0] = make_vec3(0, 0, 0);
+            } else {
+                const int p = L.node_parent[k];
+                const Mat3& rp = f.rot[p];
+                f.origin[k] = f.origin[p] + rp * L.node_rel_origin[k];
+                f.axis[k] = rp * L.node_rel_axis[k];
+                q = quat_from_axis_angle(f.axis[k], pose[7 + k - 1]) * f.orient[p];
+            }
+            f.orient[k] = q;
+            f.rot[k] = quat_to_mat(q);
         }
-        f.orient[k] = q;
-        const Mat3 r = quat_to_mat(q);
-        for (int a = L.node_begin[k]; a < L.node_end[k]; ++a) coords[a] = f.origin[k] + r * L.local[a];
     }
+    team.sync();
+    for (int a = team.lane(); a < L.num_atoms; a += team.lanes()) {
+        const int k = L.atom_node[a];
+        coords[a] = f.origin[k] + f.rot[k] * L.local[a];
+    }
+    team.sync();
 }
 
-/// Converts per-atom energy gradients into the pose gradient (position, rotation vector, torsions).
-VSCREEN_HD void pose_gradient(const LigandView& L, const Vec3* coords, const Vec3* atom_grad, FrameScratch& f,
-                              float* grad) {
+/// Places every atom of the ligand for `pose` (one lane).
+VSCREEN_HD void place_atoms(const LigandView& L, const float* pose, FrameScratch& f, Vec3* coords) {
+    SerialTeam team;
+    place_atoms(team, L, pose, f, coords);
+}
+
+/// Clears the node accumulators before pose_gradient.
+template <typename Team>
+VSCREEN_HD void clear_accumulators(Team& team, const LigandView& L, FrameScratch& f) {
+    for (int k = team.lane(); k < L.num_nodes; k += team.lanes()) {
+        f.force[k] = make_vec3(0, 0, 0);
+        f.torque[k] = make_vec3(0, 0, 0);
+    }
+    team.sync();
+}
+
+/// Converts per-atom energy gradients into the pose gradient (position, rotation vector, torsions). Team form:
+/// per node (leaves first) the lanes sum its atoms' force and torque, lane 0 starting from what the children
+/// passed up, so that one lane adds in the serial order; lane 0 writes `grad` and passes the node's sum to its
+/// parent. `grad` is complete for every lane on return.
+template <typename Team>
+VSCREEN_HD void pose_gradient(Team& team, const LigandView& L, const Vec3* coords, const Vec3* atom_grad,
+                              FrameScratch& f, float* grad) {
+    const bool lead = team.lane() == 0;
     for (int k = L.num_nodes - 1; k >= 0; --k) {
-        Vec3 force = f.force[k];
-        Vec3 torque = f.torque[k];
-        for (int a = L.node_begin[k]; a < L.node_end[k]; ++a) {
+        Vec3 force = lead ? f.force[k] : make_vec3(0, 0, 0);
+        Vec3 torque = lead ? f.torque[k] : make_vec3(0, 0, 0);
+        const Vec3 origin = f.origin[k];
+        for (int a = L.node_begin[k] + team.lane(); a < L.node_end[k]; a += team.lanes()) {
             force += atom_grad[a];
-            torque += cross(coords[a] - f.origin[k], atom_grad[a]);
+            torque += cross(coords[a] - origin, atom_grad[a]);
         }
+        team_reduce3(team, force.x, force.y, force.z);
+        team_reduce3(team, torque.x, torque.y, torque.z);
+        if (!lead) continue;
         if (k == 0) {
             grad[0] = force.x; grad[1] = force.y; grad[2] = force.z;
             grad[3] = torque.x; grad[4] = torque.y; grad[5] = torque.z;
@@ -61,14 +97,7 @@ VSCREEN_HD void pose_gradient(const LigandView& L, const Vec3* coords, const Vec
             f.torque[p] += torque + cross(f.origin[k] - f.origin[p], force);
         }
     }
-}
-
-/// Clears the node accumulators before pose_gradient.
-VSCREEN_HD void clear_accumulators(const LigandView& L, FrameScratch& f) {
-    for (int k = 0; k < L.num_nodes; ++k) {
-        f.force[k] = make_vec3(0, 0, 0);
-        f.torque[k] = make_vec3(0, 0, 0);
-    }
+    team.sync();
 }
 
 /// pose += alpha * change (position, rotation vector, torsions), as Vina's conf::increment.

@@ -29,7 +29,11 @@ struct LigandView {
     const int* node_end = nullptr;
     const Vec3* node_rel_origin = nullptr; ///< node origin relative to the parent origin, reference frame
     const Vec3* node_rel_axis = nullptr;   ///< unit rotation axis, reference frame
-    const IntraPair* pairs = nullptr;
+    const IntraPair* pairs = nullptr;      ///< grouped by i (ascending), j > i
+    const int* atom_node = nullptr;        ///< torsion-tree node of each atom
+    const int* pair_i_begin = nullptr;     ///< [num_atoms + 1]: pairs[pair_i_begin[a] .. pair_i_begin[a + 1]) have i == a
+    const int* pair_j_begin = nullptr;     ///< [num_atoms + 1]: pair_by_j[pair_j_begin[a] ..) are the pairs with j == a
+    const int* pair_by_j = nullptr;        ///< [num_pairs]: pair indices grouped by j, ascending within a group
 
     VSCREEN_HD int num_torsions() const { return num_nodes - 1; }
     VSCREEN_HD int pose_size() const { return 7 + num_torsions(); }    ///< position, quaternion, torsions
@@ -59,6 +63,7 @@ private:
     std::vector<int> node_parent_, node_begin_, node_end_;
     std::vector<Vec3> node_rel_origin_, node_rel_axis_;
     std::vector<IntraPair> pairs_;
+    std::vector<int> atom_node_, pair_i_begin_, pair_j_begin_, pair_by_j_;
     std::vector<Vec3> rider_local_;
     std::vector<int> rider_node_;
     std::vector<float> reference_pose_;

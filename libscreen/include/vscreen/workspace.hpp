@@ -24,6 +24,7 @@ struct ChainScratch {
     Vec3* coords;
     Vec3* atom_grad;
     FrameScratch frames;
+    PairForce* pair_force;
     BfgsScratch bfgs;
     float* current;    ///< current pose of the chain
     float* candidate;  ///< mutated pose
@@ -33,7 +34,13 @@ struct ChainScratch {
 /// Floats needed by ChainScratch for ligand L.
 VSCREEN_HD long chain_scratch_floats(const LigandView& L) {
     const long n = L.change_size(), np = L.pose_size();
-    return 6L * L.num_atoms + 16L * L.num_nodes + n * n + 6 * n + 4 * np + 3L * L.num_heavy;
+    return 6L * L.num_atoms + 25L * L.num_nodes + 4L * L.num_pairs + n * n + 6 * n + 4 * np + 3L * L.num_heavy;
+}
+
+/// The energy context of ligand L on `grid` and `table` over a chain's scratch.
+VSCREEN_HD EnergyContext make_energy_context(const LigandView& L, const GridView& grid, const PairTableView& table,
+                                             ChainScratch& s, long* evaluations = nullptr) {
+    return EnergyContext{L, grid, table, s.coords, s.atom_grad, s.frames, s.pair_force, evaluations};
 }
 
 /// Lays ChainScratch out in `buffer` (chain_scratch_floats(L) floats).
@@ -46,8 +53,10 @@ VSCREEN_HD ChainScratch make_chain_scratch(const LigandView& L, float* buffer) {
     s.frames.origin = a.take<Vec3>(L.num_nodes);
     s.frames.axis = a.take<Vec3>(L.num_nodes);
     s.frames.orient = a.take<Quat>(L.num_nodes);
+    s.frames.rot = a.take<Mat3>(L.num_nodes);
     s.frames.force = a.take<Vec3>(L.num_nodes);
     s.frames.torque = a.take<Vec3>(L.num_nodes);
+    s.pair_force = a.take<PairForce>(L.num_pairs);
     s.bfgs.hessian = a.take<float>(n * n);
     s.bfgs.g = a.take<float>(n);
     s.bfgs.g_new = a.take<float>(n);

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The GPU device check in one run that fits a lease: core-only build, device facts, GPU vs CPU pose energies,
+# redocking top-1 agreement, same seed twice = same bytes, and a throughput run that sizes itself to the time left.
+#
+#   benchmarks/gpu/run_device_checks.sh [--dry-run] [KIT]        (KIT: the folder `make gpu-kit` wrote, build/gpu-kit)
+#
+# Writes to $OUT (else build/device-check): report.json, report.txt (the table, also printed last), log.txt,
+# device.txt and raw.tar.gz (every program output). Whole run, build included, within BUDGET_S seconds (450).
+# --dry-run or VSCREEN_SKIP_CUDA=1: the CUDA part skipped (no nvcc, no device); the CPU back-end runs every step.
+# Other variables: JOBS (build jobs, all cores), BUILD (build folder, /tmp/vscreen-device-build),
+# THROUGHPUT_SEARCH (detail: exhaustiveness 8, Vina's steps), PROBE (drugs of the timed first batch, 16).
+set -euo pipefail
+t0=$(date +%s)
+dry=${VSCREEN_SKIP_CUDA:-0}
+if [ "${1:-}" = "--dry-run" ]; then dry=1; shift; fi
+KIT=${1:-build/gpu-kit}
+OUT=${OUT:-build/device-check}
+BUDGET_S=${BUDGET_S:-450}
+JOBS=${JOBS:-$(nproc)}
+BUILD=${BUILD:-/tmp/vscreen-device-build}
+THROUGHPUT_SEARCH=${THROUGHPUT_SEARCH:-detail}
+PROBE=${PROBE:-16}
+HERE=$(cd "$(dirname "$0")" && pwd)
+[ -f "$KIT/manifest.json" ] || { echo "run_device_checks: no kit at $KIT (make gpu-kit)" >&2; exit 2; }
+mkdir -p "$OUT"
+RAW=$(mktemp -d)
+: > "$OUT/log.txt"
+elapsed() { echo $(( $(date +%s) - t0 )); }
+left() { echo $(( BUDGET_S - $(elapsed) )); }
+log() { echo "[$(elapsed) s] $*" | tee -a "$OUT/log.txt"; }
+py() { python3 - "$@"; }
+json_get() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {'d': d}))" "$@"; }
+
+# 1. The device.
+if [ "$dry" = 1 ]; then
+  echo "dry run: CUDA skipped, CPU back-end ($(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-))" > "$OUT/device.txt"
+  backend=cpu; cuda=OFF
+else
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm,clocks.mem,clocks.max.mem,power.limit \
+    --format=csv > "$OUT/device.txt" 2>&1 || echo "nvidia-smi failed" >> "$OUT/device.txt"
+  nvcc --version | tail -2 >> "$OUT/device.txt" 2>&1 || true
+  backend=cuda; cuda=ON
+fi
+log "device: $(tr '\n' ' ' < "$OUT/device.txt")"
+
+# 2. Core-only build (C++17 compiler, CMake and, unless dry, the CUDA toolkit).
+log "build: core only, CUDA $cuda, $JOBS jobs"
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DVSCREEN_RDKIT=OFF -DVSCREEN_OPENMM=OFF -DVSCREEN_PYTHON=OFF \
+  -DVSCREEN_TESTS=OFF -DVSCREEN_BENCHMARKS=OFF -DVSCREEN_CUDA=$cuda -DCMAKE_CUDA_ARCHITECTURES=90 > "$RAW/build.log" 2>&1
+cmake --build "$BUILD" -j"$JOBS" --target vscreen_dock >> "$RAW/build.log" 2>&1 || { tail -30 "$RAW/build.log"; exit 1; }
+APP="$BUILD/bin/vscreen-dock"
+log "build: done"
+
+MPRO_BOX=$(json_get "$KIT/manifest.json" "' '.join(['--center'] + [str(x) for x in d['mpro']['center']] + ['--size'] + [str(x) for x in d['mpro']['size']])")
+SEARCH=$(json_get "$KIT/manifest.json" "d['reference']['search']")
+SEED=$(json_get "$KIT/manifest.json" "d['reference']['seed']")
+SAMPLE=$(json_get "$KIT/manifest.json" "d['reference']['drug_sample']")
+NAMES=$(json_get "$KIT/manifest.json" "' '.join(c['name'] for c in d['complexes'])")
+box_of() { json_get "$KIT/manifest.json" "' '.join(['--center'] + [str(x) for x in [c for c in d['complexes'] if c['name'] == '$1'][0]['center']] + ['--size'] + [str(x) for x in [c for c in d['complexes'] if c['name'] == '$1'][0]['size']])"; }
+
+# 3. Energies of fixed poses (crystal poses; the CPU's top-1 drug poses) on the device.
+log "energies: fixed poses"
+for n in $NAMES; do
+  "$APP" --mode score --backend $backend --receptor "$KIT/redock/$n/receptor.pdbqt" --ligands "$KIT/redock/$n/crystal.pdbqt" \
+    $(box_of "$n") --out "$RAW/score_crystal_$n.json" 2>> "$RAW/app.log"
+done
+"$APP" --mode score --backend $backend --receptor "$KIT/mpro/receptor.pdbqt" --ligands "$KIT/reference/drug_poses" \
+  $MPRO_BOX --out "$RAW/score_drug_poses.json" 2>> "$RAW/app.log"
+
+# 4. Redocking with the reference settings (skips what the budget cannot hold: 60 % of it for the steps so far).
+log "redocking: search $SEARCH, seed $SEED"
+for n in $NAMES; do
+  if [ "$(left)" -lt $(( BUDGET_S * 2 / 5 )) ]; then log "redocking: time budget reached, $n and later skipped"; break; fi
+  "$APP" --backend $backend --search "$SEARCH" --seed "$SEED" --receptor "$KIT/redock/$n/receptor.pdbqt" \
+    --ligands "$KIT/redock/$n/start.pdbqt" $(box_of "$n") --out "$RAW/redock_$n.json" 2>> "$RAW/app.log"
+done
+
+# 5. The drug sample twice with one seed: byte-identical results, and the same as the CPU's?
+log "repeat: $SAMPLE drugs twice"
+for r in a b; do
+  "$APP" --backend $backend --search "$SEARCH" --seed "$SEED" --receptor "$KIT/mpro/receptor.pdbqt" --ligands "$KIT/drugs" \
+    --limit "$SAMPLE" $MPRO_BOX --out "$RAW/repeat_$r.json" --timings "$RAW/repeat_${r}_timings.json" 2>> "$RAW/app.log"
+done
+
+# 6. Throughput: a timed probe of PROBE drugs, then as many drugs as fit the time left (30 s kept back). The batch
+#    size comes from the probe (a quarter of the time left at its rate); vscreen-dock --time-limit starts no batch that
+#    would end past the limit, and `timeout` stops it 15 s before the budget as a last resort (its timings are written
+#    after every batch, so the batches done still give a rate). A slow kernel still gives a figure.
+total=$(ls "$KIT/drugs" | wc -l)
+log "throughput 1 (probe): $PROBE drugs, search $THROUGHPUT_SEARCH"
+"$APP" --backend $backend --search "$THROUGHPUT_SEARCH" --seed 7 --receptor "$KIT/mpro/receptor.pdbqt" --ligands "$KIT/drugs" \
+  --limit "$PROBE" $MPRO_BOX --out "$RAW/throughput_1.json" --timings "$RAW/throughput_1_timings.json" 2>> "$RAW/app.log"
+rate=$(json_get "$RAW/throughput_1_timings.json" "d['ligands_per_s']")
+room=$(( $(left) - 30 ))
+if [ "$room" -gt 0 ]; then
+  batch=$(python3 -c "print(max($PROBE, min($total, int($rate * $room / 4))))")
+  log "throughput 2: probe $rate ligands/s; all $total drugs in batches of $batch, $room s at most"
+  timeout $(( $(left) - 15 )) "$APP" --backend $backend --search "$THROUGHPUT_SEARCH" --seed 7 \
+    --receptor "$KIT/mpro/receptor.pdbqt" --ligands "$KIT/drugs" --batch "$batch" --time-limit "$room" $MPRO_BOX \
+    --out "$RAW/throughput_2.json" --timings "$RAW/throughput_2_timings.json" 2>> "$RAW/app.log" ||
+    log "throughput 2: stopped by timeout; the batches done count"
+fi
+
+# 7. The report (JSON + table, printed last).
+log "report"
+python3 "$HERE/device_report.py" --kit "$KIT" --raw "$RAW" --device "$OUT/device.txt" --dry-run "$dry" \
+  --elapsed "$(elapsed)" --out "$OUT/report.json" > "$OUT/report.txt"
+tar -czf "$OUT/raw.tar.gz" -C "$RAW" .
+rm -rf "$RAW"
+log "done in $(elapsed) s"
+cat "$OUT/report.txt"

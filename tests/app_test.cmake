@@ -1,0 +1,33 @@
+# vscreen-dock on 1IEP: score mode gives the crystal pose's grid energies; dock mode gives the same bytes with one
+# thread and with two (results JSON holds no timings), and the top mode lies within 2 A of the crystal pose.
+file(REMOVE_RECURSE ${WORK_DIR})
+file(MAKE_DIRECTORY ${WORK_DIR})
+set(box --center 15.19 53.903 16.917 --size 20 20 20)
+set(inputs --receptor ${DATA}/1iep_receptor.pdbqt --ligands ${DATA}/1iep_ligand.pdbqt)
+execute_process(COMMAND ${APP} --mode score --backend cpu ${inputs} ${box} --out ${WORK_DIR}/score.json RESULT_VARIABLE rc)
+file(READ ${WORK_DIR}/score.json score)
+if(rc OR NOT score MATCHES "\"inter\": -16\\.28[0-9]*, \"intra\": -0\\.522")
+  message(FATAL_ERROR "score mode (${rc}): ${score}")
+endif()
+foreach(threads 1 2)
+  execute_process(COMMAND ${APP} --backend cpu --search fast --seed 5 --threads ${threads} ${inputs} ${box}
+                          --out ${WORK_DIR}/dock_${threads}.json --timings ${WORK_DIR}/timings_${threads}.json
+                  RESULT_VARIABLE rc)
+  if(rc)
+    message(FATAL_ERROR "dock mode with ${threads} thread(s) failed: ${rc}")
+  endif()
+endforeach()
+file(READ ${WORK_DIR}/dock_1.json one)
+file(READ ${WORK_DIR}/dock_2.json two)
+if(NOT one STREQUAL two)
+  message(FATAL_ERROR "dock results differ between 1 and 2 threads")
+endif()
+if(NOT one MATCHES "\"evaluations\": [1-9][0-9]+, \"modes\": \\[{\"affinity\": -1[0-9]\\.")
+  message(FATAL_ERROR "unexpected dock result: ${one}")
+endif()
+execute_process(COMMAND ${APP} --receptor ${DATA}/1iep_receptor.pdbqt --ligands ${WORK_DIR}/none --out x.json ${box}
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 2 OR NOT err MATCHES "--ligands .*none: not found")
+  message(FATAL_ERROR "missing ligands: status ${rc}, ${err}")
+endif()
+message(STATUS "vscreen-dock: score, dock (1 and 2 threads identical) and the error path ok")

@@ -1,0 +1,198 @@
+// The team form on a CPU: energies and gradients of fixed poses with 32 (and 8) emulated lanes equal the one-lane
+// (CPU back-end) results; an emulated single lane is the serial code bit for bit.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "team_emulator.hpp"
+#include "test_helpers.hpp"
+#include "vscreen/bfgs.hpp"
+#include "vscreen/energy.hpp"
+#include "vscreen/grid_maps.hpp"
+#include "vscreen/monte_carlo.hpp"
+#include "vscreen/pdbqt.hpp"
+#include "vscreen/rng.hpp"
+#include "vscreen/workspace.hpp"
+
+using namespace vscreen;
+
+namespace {
+
+/// A receptor-ligand complex with maps over a 22 A box at the ligand's centre, and poses to evaluate.
+struct Complex {
+    Receptor receptor;
+    Ligand ligand;
+    PairTable table{ScoringFunction::make(ScoringKind::Vina)};
+    LigandModel model;
+    Box box;
+    GridMaps maps;
+    std::vector<std::vector<float>> poses;    ///< all atoms on the grid
+    std::vector<std::vector<float>> outside;  ///< some atoms off the grid
+
+    explicit Complex(const std::string& name)
+        : receptor(read_receptor_pdbqt_file(data_path(name + "_receptor.pdbqt"))),
+          ligand(read_ligand_pdbqt_file(data_path(name + "_ligand.pdbqt"))),
+          model(ligand),
+          box(make_box(ligand)),
+          maps(receptor, table, box, types_of(ligand)) {
+        const LigandView L = model.view();
+        poses.push_back(model.reference_pose());
+        // Random poses in the box (some clash, some leave the grid), and local minima from random starts.
+        MonteCarloParams mc;
+        mc.box_lower = box.lower();
+        mc.box_upper = box.upper();
+        Rng rng = Rng::for_chain(11, 0, 0);
+        std::vector<float> buffer(chain_scratch_floats(L));
+        ChainScratch s = make_chain_scratch(L, buffer.data());
+        EnergyContext ctx = make_energy_context(L, maps.view(), table.view(), s);
+        // Poses whose atoms all lie on the grid (random, and local minima from random starts), then poses that
+        // stick out of it (the out-of-grid penalty, 1e6 per A, dominates their energies and gradients).
+        while (poses.size() < 25 || outside.size() < 6) {
+            std::vector<float> pose(L.pose_size());
+            random_pose(L, mc, rng, pose.data());
+            const bool minimize = poses.size() % 2 == 0;
+            if (minimize) {
+                EnergyParts parts;
+                bfgs_minimize(ctx, pose.data(), EnergyCaps{}, 300, s.bfgs, parts);
+            }
+            const EnergyParts e = evaluate_pose(ctx, pose.data(), EnergyCaps{}, nullptr);
+            const bool on_grid = e.inter < 1000.0f;
+            if (on_grid && poses.size() < 25) poses.push_back(pose);
+            if (!on_grid && !minimize && outside.size() < 6) outside.push_back(pose);
+        }
+    }
+
+    static Box make_box(const Ligand& lig) {
+        Vec3 sum;
+        int n = 0;
+        for (const auto& a : lig.atoms)
+            if (a.xs != kXsNone) { sum += a.coords; ++n; }
+        Box b;
+        b.center = (1.0f / static_cast<float>(n)) * sum;
+        b.size = make_vec3(22, 22, 22);
+        return b;
+    }
+    static std::vector<bool> types_of(const Ligand& lig) {
+        std::vector<bool> t(kXsCount, false);
+        for (const auto& a : lig.atoms)
+            if (a.xs != kXsNone) t[a.xs] = true;
+        return t;
+    }
+};
+
+/// Energies and gradient of one pose.
+struct Evaluation {
+    EnergyParts parts;
+    std::vector<float> grad;
+};
+
+Evaluation evaluate_serial(Complex& c, const std::vector<float>& pose, EnergyCaps caps) {
+    const LigandView L = c.model.view();
+    std::vector<float> buffer(chain_scratch_floats(L));
+    ChainScratch s = make_chain_scratch(L, buffer.data());
+    EnergyContext ctx = make_energy_context(L, c.maps.view(), c.table.view(), s);
+    Evaluation e;
+    e.grad.assign(L.change_size(), 0.0f);
+    e.parts = evaluate_pose(ctx, pose.data(), caps, e.grad.data());
+    return e;
+}
+
+/// The same evaluation by `lanes` emulated lanes sharing one scratch; every lane's energies are checked equal.
+Evaluation evaluate_team(Complex& c, const std::vector<float>& pose, EnergyCaps caps, int lanes, long& evaluations) {
+    const LigandView L = c.model.view();
+    std::vector<float> buffer(chain_scratch_floats(L));
+    ChainScratch s = make_chain_scratch(L, buffer.data());
+    EnergyContext ctx = make_energy_context(L, c.maps.view(), c.table.view(), s, &evaluations);
+    Evaluation e;
+    e.grad.assign(L.change_size(), 0.0f);
+    std::vector<EnergyParts> per_lane(lanes);
+    test::run_team(lanes, [&](test::EmulatedTeam& team) {
+        per_lane[team.lane()] = evaluate_pose(team, ctx, pose.data(), caps, e.grad.data());
+    });
+    for (int l = 1; l < lanes; ++l) {
+        EXPECT_EQ(per_lane[l].inter, per_lane[0].inter) << "lane " << l;
+        EXPECT_EQ(per_lane[l].intra, per_lane[0].intra) << "lane " << l;
+    }
+    e.parts = per_lane[0];
+    return e;
+}
+
+/// |a - b| within 1e-5 of max(scale, 1) (1 kcal/mol, or kcal/mol per A or rad, as the floor of the scale).
+void expect_close(float a, float b, float scale, const std::string& what) {
+    EXPECT_LE(std::fabs(a - b), 1e-5f * std::max(scale, 1.0f)) << what << ": team " << a << ", serial " << b;
+}
+
+float norm_of(const std::vector<float>& v) {
+    double s = 0;
+    for (float x : v) s += static_cast<double>(x) * x;
+    return static_cast<float>(std::sqrt(s));
+}
+
+/// On-grid poses: each energy and gradient component to 1e-5 of itself. Off-grid poses: sums of +-1e6 penalty
+/// terms cancel, so there the components are held to 1e-5 of the gradient's norm (the energies still to themselves).
+void compare_lanes(const std::string& name, int lanes) {
+    Complex c(name);
+    const EnergyCaps caps_list[2] = {EnergyCaps{}, EnergyCaps{10.0f, 10.0f}};
+    int active_pairs_poses = 0;
+    for (int set = 0; set < 2; ++set) {
+        const auto& poses = set == 0 ? c.poses : c.outside;
+        for (const EnergyCaps& caps : caps_list)
+            for (size_t i = 0; i < poses.size(); ++i) {
+                long evaluations = 0;
+                const Evaluation one = evaluate_serial(c, poses[i], caps);
+                const Evaluation team = evaluate_team(c, poses[i], caps, lanes, evaluations);
+                EXPECT_EQ(evaluations, 1);
+                const std::string where = name + (set == 0 ? " on-grid pose " : " off-grid pose ") +
+                                          std::to_string(i) + " cap " + std::to_string(caps.inter);
+                expect_close(team.parts.inter, one.parts.inter, std::fabs(one.parts.inter), where + " inter");
+                expect_close(team.parts.intra, one.parts.intra, std::fabs(one.parts.intra), where + " intra");
+                const float gnorm = norm_of(one.grad);
+                for (size_t k = 0; k < one.grad.size(); ++k)
+                    expect_close(team.grad[k], one.grad[k], set == 0 ? std::fabs(one.grad[k]) : gnorm,
+                                 where + " grad " + std::to_string(k));
+                if (one.parts.intra != 0) ++active_pairs_poses;
+            }
+    }
+    EXPECT_GT(active_pairs_poses, 50);  // the pair terms were exercised, not only the grid
+}
+
+}  // namespace
+
+TEST(Team, ThirtyTwoLanesMatchOneLane1iep) { compare_lanes("1iep", 32); }
+TEST(Team, ThirtyTwoLanesMatchOneLane1s63) { compare_lanes("1s63", 32); }
+TEST(Team, EightLanesMatchOneLane) { compare_lanes("1iep", 8); }
+
+TEST(Team, EmulatedSingleLaneIsTheSerialCodeBitForBit) {
+    Complex c("1s63");
+    std::vector<std::vector<float>> all = c.poses;
+    all.insert(all.end(), c.outside.begin(), c.outside.end());
+    for (const auto& pose : all) {
+        long evaluations = 0;
+        const Evaluation one = evaluate_serial(c, pose, EnergyCaps{});
+        const Evaluation team = evaluate_team(c, pose, EnergyCaps{}, 1, evaluations);
+        EXPECT_EQ(team.parts.inter, one.parts.inter);
+        EXPECT_EQ(team.parts.intra, one.parts.intra);
+        EXPECT_EQ(team.grad, one.grad);
+    }
+}
+
+TEST(Team, ButterflyReductionGivesEveryLaneTheSameSum) {
+    std::vector<float> got(32);
+    test::run_team(32, [&](test::EmulatedTeam& team) {
+        const float v = 1.0f / static_cast<float>(team.lane() + 1);
+        got[team.lane()] = team.reduce_sum(v) + team.broadcast(static_cast<float>(team.lane()), 5);
+    });
+    double expect = 0;
+    for (int l = 0; l < 32; ++l) expect += 1.0 / (l + 1);
+    for (int l = 0; l < 32; ++l) {
+        EXPECT_EQ(got[l], got[0]);
+        EXPECT_NEAR(got[l], expect + 5.0, 1e-5);
+    }
+}
+
+TEST(Team, EmulatorRefusesLaneCountsThatAreNotPowersOfTwo) {
+    EXPECT_THROW(test::run_team(6, [](test::EmulatedTeam&) {}), std::invalid_argument);
+}
