@@ -224,7 +224,8 @@ def main():
     ap.add_argument("--data", type=Path, default=Path(os.environ.get("VSCREEN_DATA", "../shared/data")))
     ap.add_argument("--sets", default="vina_examples,diffdock")
     ap.add_argument("--only", default="", help="comma-separated complex names")
-    ap.add_argument("--exhaustiveness", type=int, default=8)
+    ap.add_argument("--exhaustiveness", type=int, default=None,
+                    help="Vina's (default 8); vscreen's too, except that with --search the preset's holds unless given")
     ap.add_argument("--cpu", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--search-scale", type=float, default=1.0, help="vscreen's Monte Carlo step multiplier")
@@ -288,13 +289,16 @@ def main():
         ligand = d / "ligand_random_start.pdbqt"
         ligand.write_text(vscreen.ligand_to_pdbqt(start))
         box = ["--center", *map(str, centre), "--size", *map(str, size)]
-        common = ["--exhaustiveness", str(args.exhaustiveness), "--seed", str(args.seed), "--cpu", str(args.cpu)]
+        common = ["--seed", str(args.seed), "--cpu", str(args.cpu)]
+        vina_exh = ["--exhaustiveness", str(args.exhaustiveness or 8)]
+        # With --search the preset sets vscreen's chains (an --exhaustiveness given as well overrides them).
+        vscreen_exh = [] if args.search and args.exhaustiveness is None else vina_exh
         row = dict(name=c["name"], heavy_atoms=crystal.num_heavy_atoms, torsions=crystal.num_torsions,
                    rmsd_start=symmetric_rmsd(crystal, start.coords))
         if "vscreen" in programs:
             out = d / "vscreen_out.pdbqt"
             cmd = [args.vscreen, "dock", "--receptor", str(receptor), "--ligand", str(ligand), *box, *common,
-                   *search_options, "--device", "cpu", "--out", str(out)]
+                   *vscreen_exh, *search_options, "--device", "cpu", "--out", str(out)]
             row["vscreen_time"], row["vscreen_cpu"], rc = run_timed(cmd, d / "vscreen.log")
             if rc == 0:
                 row["vscreen_mode_rmsds"] = [symmetric_rmsd(crystal, m) for m in model_coords(out)]
@@ -307,7 +311,7 @@ def main():
         if "vina" in programs:
             vout = d / "vina_out.pdbqt"
             vcmd = [args.vina, "--receptor", str(receptor), "--ligand", str(ligand), "--out", str(vout),
-                    "--exhaustiveness", str(args.exhaustiveness), "--seed", str(args.seed), "--cpu", str(args.cpu)]
+                    *vina_exh, "--seed", str(args.seed), "--cpu", str(args.cpu)]
             for axis, cval, sval in zip("xyz", centre, size):
                 vcmd += [f"--center_{axis}", str(cval), f"--size_{axis}", str(sval)]
             row["vina_time"], row["vina_cpu"], rc = run_timed(vcmd, d / "vina.log")
