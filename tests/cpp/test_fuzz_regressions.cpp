@@ -89,3 +89,16 @@ TEST(FuzzRegressions, InchiNamingAnAtomItsFormulaLacksIsRefusedBeforeLibinchi) {
     EXPECT_TRUE(good[0].ok) << good[0].error;
 }
 #endif
+
+#ifdef VSCREEN_FUZZ_PREP
+TEST(FuzzRegressions, Mol2BondToAMissingAtomIsRefusedBeforeRdkit) {
+    const fs::path p = kRoot / "mol2" / "bond_to_atom_0.mol2";
+    const auto records = vscreen::read_ligand_records(p.string());
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_FALSE(records[0].ok);
+    EXPECT_NE(records[0].error.find("bond 15 joins atoms 1 and 0; the molecule has atoms 1 to 87"), std::string::npos)
+        << records[0].error;
+    // the same molecule as Vina ships it reads
+    EXPECT_TRUE(vscreen::read_ligand_records(std::string(VSCREEN_TEST_DATA) + "/BACE_1_ligand.mol2")[0].ok);
+}
+#endif
