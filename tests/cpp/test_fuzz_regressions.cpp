@@ -84,8 +84,23 @@ TEST(FuzzRegressions, InchiNamingAnAtomItsFormulaLacksIsRefusedBeforeLibinchi) {
     EXPECT_FALSE(out[0].ok);
     EXPECT_NE(out[0].error.find("names atom 13 in component 1, whose formula has 1"), std::string::npos)
         << out[0].error;
+    const auto second = vscreen::prepare_ligands({vscreen::MoleculeInput{"InChI=1S/C14/c14-/C14/c14-7-1-4I-1L2(9", "inchi"}});
+    EXPECT_NE(second[0].error.find("unknown layer '/C14'"), std::string::npos) << second[0].error;
     // a well-formed InChI still reads
     const auto good = vscreen::prepare_ligands({vscreen::MoleculeInput{"InChI=1S/C2H6O/c1-2-3/h3H,2H2,1H3", "inchi"}});
     EXPECT_TRUE(good[0].ok) << good[0].error;
+}
+#endif
+
+#ifdef VSCREEN_FUZZ_PREP
+TEST(FuzzRegressions, Mol2BondToAMissingAtomIsRefusedBeforeRdkit) {
+    const fs::path p = kRoot / "mol2" / "bond_to_atom_0.mol2";
+    const auto records = vscreen::read_ligand_records(p.string());
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_FALSE(records[0].ok);
+    EXPECT_NE(records[0].error.find("bond 15 joins atoms 1 and 0; the molecule has atoms 1 to 87"), std::string::npos)
+        << records[0].error;
+    // the same molecule as Vina ships it reads
+    EXPECT_TRUE(vscreen::read_ligand_records(std::string(VSCREEN_TEST_DATA) + "/BACE_1_ligand.mol2")[0].ok);
 }
 #endif

@@ -111,6 +111,16 @@ std::string inchi_string_error(const std::string& inchi) {
     const size_t formula_end = std::min(inchi.find('/', prefix + 1), inchi.size());
     std::vector<long> atoms;
     if (!formula_components(inchi.substr(prefix + 1, formula_end - prefix - 1), atoms)) return "unreadable formula layer";
+    // Layers after the formula: each starts with its lower-case letter (standard InChI: c h q p b t m s i), and the
+    // connection layer comes once, right after the formula (a second one, after an unknown "/C14" layer, was
+    // another crash of libinchi found by fuzzing).
+    for (size_t at = formula_end; at < inchi.size();) {
+        const size_t next = std::min(inchi.find('/', at + 1), inchi.size());
+        if (next == at + 1 || !std::strchr("chqpbtmsi", inchi[at + 1]))
+            return detail::cat("unknown layer '", inchi.substr(at, std::min<size_t>(next - at, 12)), "'");
+        if (inchi[at + 1] == 'c' && at != formula_end) return "a connection layer that is not the first layer";
+        at = next;
+    }
     if (formula_end == inchi.size() || inchi.compare(formula_end, 2, "/c") != 0) return "";
     const size_t layer_end = std::min(inchi.find('/', formula_end + 1), inchi.size());
     const std::string layer = inchi.substr(formula_end + 2, layer_end - formula_end - 2);
@@ -129,17 +139,30 @@ std::string inchi_string_error(const std::string& inchi) {
             if (repeat < 1) return "bad connection layer";
             part = part.substr(star + 1);
         }
+        // Syntax: atom numbers joined by '-', branches "n(a,b)m"; a '-', ',' or ')' follows a number or ')',
+        // a '(' follows a number, and the parentheses balance.
         long highest = 0, number = 0;
+        int depth = 0;
+        char prev = '^';  // '^' start, '0' a number
         for (const char c : part) {
             if (std::isdigit(static_cast<unsigned char>(c))) {
                 if (number > 1000000) return "bad connection layer";
                 number = number * 10 + (c - '0');
+                prev = '0';
                 continue;
             }
+            const bool after_atom = prev == '0' || prev == ')';
+            if (c == '-' && !after_atom) return "a bond without its first atom in the connection layer";
+            if (c == '(' && prev != '0') return "a branch without its atom in the connection layer";
+            if ((c == ',' || c == ')') && (!after_atom || depth == 0)) return "unbalanced branches in the connection layer";
             if (!std::strchr("-(),", c)) return detail::cat("unexpected '", c, "' in the connection layer");
+            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
             highest = std::max(highest, number);
             number = 0;
+            prev = c;
         }
+        if (depth != 0 || (prev != '^' && prev != '0' && prev != ')'))
+            return "an unfinished bond or branch in the connection layer";
         highest = std::max(highest, number);
         for (long r = 0; r < repeat; ++r, ++component) {
             if (component >= atoms.size()) return "more components in the connection layer than in the formula";

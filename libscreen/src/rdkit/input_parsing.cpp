@@ -7,6 +7,7 @@
 #include <GraphMol/SmilesParse/SmilesParse.h>
 
 #include "preparation_steps.hpp"
+#include "rdkit_common.hpp"
 #include "vscreen/error.hpp"
 
 namespace vscreen::detail {
@@ -44,6 +45,9 @@ MolPtr parse_molecule(const MoleculeInput& input) {
     if (f == "inchi") return molecule_from_inchi(input.text);
     if (f != "molblock" && f != "mol2") fail("unknown molecule format '", f, "' (smiles, inchi, molblock or mol2)");
     if (input.text.find_first_not_of(" \t\r\n") == std::string::npos) fail("empty ", f, " record");
+    if (f == "mol2")
+        if (const std::string why = mol2_layout_error(input.text); !why.empty())
+            fail("cannot read the mol2 record: ", why);
     try {
         if (f == "molblock")
             mol.reset(RDKit::MolBlockToMol(input.text, true, false));

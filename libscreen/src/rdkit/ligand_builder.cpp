@@ -174,6 +174,9 @@ Ligand ligand_from_rdkit(RDKit::RWMol& mol, const std::string& name) {
         if (ad[i].empty()) fail(name, ": unsupported element ", a->getSymbol(), " (atom ", i + 1, ")");
         kept[i] = ad[i] != "H";
     }
+    // Only non-polar hydrogens (an H2 record): no docking atom, so no torsion tree (found by fuzzing: the tree
+    // walk indexed an empty fragment list).
+    if (std::find(kept.begin(), kept.end(), 1) == kept.end()) fail(name, ": no heavy atom; not a docking ligand");
     std::vector<int> kept_degree(n, 0);
     for (const RDKit::Bond* b : mol.bonds()) {
         const int u = static_cast<int>(b->getBeginAtomIdx()), v = static_cast<int>(b->getEndAtomIdx());

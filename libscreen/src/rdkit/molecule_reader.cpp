@@ -161,6 +161,8 @@ std::vector<LigandRecord> read_records(const std::string& path, size_t max_recor
 }  // namespace
 
 Ligand ligand_from_mol2_block(const std::string& mol2, const std::string& name) {
+    if (const std::string why = detail::mol2_layout_error(mol2); !why.empty())
+        fail(name, ": cannot read the MOL2 block: ", why);
     std::unique_ptr<RDKit::RWMol> mol;
     {
         detail::QuietRdkit quiet;

@@ -32,6 +32,10 @@ void require_supported_elements(const RDKit::ROMol& mol, const std::string& name
 /// Whether a nitrogen accepts hydrogen bonds (pyridine, imine, nitrile, sp3 amine) by vscreen's rules.
 bool nitrogen_is_acceptor(const RDKit::Atom& atom);
 
+/// Why RDKit's MOL2 parser must not be given `block` (a bond to an atom that is not there, fewer atom or bond lines
+/// than the header's counts), or "" when it may; mol2_check.cpp.
+std::string mol2_layout_error(const std::string& block);
+
 /// Docking-ready ligand from a sanitised RDKit molecule with a 3D conformer (hydrogens are added,
 /// with coordinates, to `mol`). Throws InputError whose message starts with `name`.
 Ligand ligand_from_rdkit(RDKit::RWMol& mol, const std::string& name);
