@@ -227,6 +227,37 @@ TEST(Team, BfgsThirtyTwoLanesMatchOneLane) {
     std::printf("BFGS: %d of 10 runs bit-identical to one lane\n", identical);
 }
 
+// A Monte Carlo chain in team form (32 emulated lanes, 4 steps on 1IEP): float-order differences part it from the
+// one-lane chain, so it is checked on its own terms: kept poses sorted, each kept energy equal (1e-4 relative) to
+// the one-lane energy of its pose with the refinement caps, the count of evaluations made.
+TEST(Team, MonteCarloChainThirtyTwoLanesKeepsConsistentPoses) {
+    Complex c("1iep");
+    const LigandView L = c.model.view();
+    MonteCarloParams mc;
+    mc.box_lower = c.box.lower();
+    mc.box_upper = c.box.upper();
+    mc.steps = 4;
+    mc.local_steps = 10;
+    mc.gyration_radius = c.model.gyration_radius();
+    std::vector<float> scratch(chain_scratch_floats(L)), poses(chain_poses_floats(L, mc.capacity));
+    ChainScratch s = make_chain_scratch(L, scratch.data());
+    ChainPoses out = make_chain_poses(L, mc.capacity, poses.data());
+    long evaluations = 0;
+    const EnergyContext ctx = make_energy_context(L, c.maps.view(), c.table.view(), s, &evaluations);
+    test::run_team(32, [&](test::EmulatedTeam& team) { run_chain(team, ctx, mc, Rng::for_chain(3, 0, 0), s, out); });
+    ASSERT_GT(*out.count, 0);
+    EXPECT_GT(evaluations, mc.steps);
+    EXPECT_EQ(static_cast<long>(*out.evaluations), evaluations);
+    std::vector<float> buffer(chain_scratch_floats(L));
+    ChainScratch s1 = make_chain_scratch(L, buffer.data());
+    EnergyContext one = make_energy_context(L, c.maps.view(), c.table.view(), s1);
+    for (int i = 0; i < *out.count; ++i) {
+        if (i > 0) EXPECT_LE(out.energy[i - 1], out.energy[i]);
+        const EnergyParts e = evaluate_pose(one, out.poses + i * L.pose_size(), mc.refine, nullptr);
+        expect_close(e.inter + e.intra, out.energy[i], std::fabs(out.energy[i]), "kept pose " + std::to_string(i));
+    }
+}
+
 TEST(Team, ButterflyReductionGivesEveryLaneTheSameSum) {
     std::vector<float> got(32);
     test::run_team(32, [&](test::EmulatedTeam& team) {
