@@ -150,51 +150,80 @@ VSCREEN_HD void mutate_pose(const LigandView& L, const MonteCarloParams& mc, Rng
     }
 }
 
-/// The Monte Carlo steps of one chain (run_chain without the evaluation count).
-VSCREEN_HD void run_chain_steps(EnergyContext& ctx, const MonteCarloParams& mc, Rng& rng, ChainScratch& s,
+/// The Monte Carlo steps of one chain (run_chain without the evaluation count). Team form: lane 0 owns the random
+/// stream, the mutations and the kept-pose container; the lanes share the BFGS runs and the atom placement, and
+/// every branch is taken on values all lanes hold (energies from reductions, lane 0's choices broadcast).
+template <typename Team>
+VSCREEN_HD void run_chain_steps(Team& team, EnergyContext& ctx, const MonteCarloParams& mc, Rng& rng, ChainScratch& s,
                                 ChainPoses& out) {
     const LigandView& L = ctx.ligand;
     const int np = L.pose_size();
-    *out.count = 0;
-    random_pose(L, mc, rng, s.current);
+    const bool lead = team.lane() == 0;
+    if (lead) {
+        *out.count = 0;
+        random_pose(L, mc, rng, s.current);
+    }
+    team.sync();
     float current_e = 1e30f;
     float best_e = 1e30f;
     int last_gain = 0;  // the step of the last new best (stall_steps)
+    int kept = 0;       // *out.count, as every lane knows it
     EnergyParts parts;
     for (int step = 0; step < mc.steps; ++step) {
         if (mc.stall_steps > 0 && step - last_gain > mc.stall_steps) break;
-        for (int i = 0; i < np; ++i) s.candidate[i] = s.current[i];
-        mutate_pose(L, mc, rng, s.candidate);
-        const float e = bfgs_minimize(ctx, s.candidate, mc.hunt, mc.local_steps, s.bfgs, parts);
+        if (lead) {
+            for (int i = 0; i < np; ++i) s.candidate[i] = s.current[i];
+            mutate_pose(L, mc, rng, s.candidate);
+        }
+        team.sync();
+        const float e = bfgs_minimize(team, ctx, s.candidate, mc.hunt, mc.local_steps, s.bfgs, parts);
         bool accept = step == 0 || e < current_e;
-        if (!accept) accept = rng.uniform() < expf((current_e - e) / mc.temperature);
+        if (!accept) {
+            const float draw = lead && rng.uniform() < expf((current_e - e) / mc.temperature) ? 1.0f : 0.0f;
+            accept = team.broadcast(draw, 0) != 0.0f;
+        }
         if (!accept) continue;
-        for (int i = 0; i < np; ++i) s.current[i] = s.candidate[i];
+        for (int i = team.lane(); i < np; i += team.lanes()) s.current[i] = s.candidate[i];
+        team.sync();
         current_e = e;
-        if (current_e < best_e || *out.count < mc.capacity) {
-            current_e = bfgs_minimize(ctx, s.current, mc.refine, mc.local_steps, s.bfgs, parts);
-            place_atoms(L, s.current, s.frames, s.coords);
-            for (int h = 0; h < L.num_heavy; ++h) {
+        if (current_e < best_e || kept < mc.capacity) {
+            current_e = bfgs_minimize(team, ctx, s.current, mc.refine, mc.local_steps, s.bfgs, parts);
+            place_atoms(team, L, s.current, s.frames, s.coords);
+            for (int h = team.lane(); h < L.num_heavy; h += team.lanes()) {
                 const Vec3 c = s.coords[L.heavy[h]];
                 s.heavy[3 * h] = c.x; s.heavy[3 * h + 1] = c.y; s.heavy[3 * h + 2] = c.z;
             }
-            add_pose(L, out, mc.capacity, mc.min_rmsd, current_e, parts, s.current, s.heavy);
+            team.sync();
+            if (lead) add_pose(L, out, mc.capacity, mc.min_rmsd, current_e, parts, s.current, s.heavy);
+            kept = static_cast<int>(team.broadcast(lead ? static_cast<float>(*out.count) : 0.0f, 0));
             if (current_e < best_e - kStallGain) last_gain = step;
             if (current_e < best_e) best_e = current_e;
         }
     }
+    team.sync();
 }
 
 /// Runs one chain and leaves its best poses (refined with the refine caps) and its evaluation count in `out`
-/// (also added to *ctx.evaluations when that is set).
-VSCREEN_HD void run_chain(EnergyContext& ctx, const MonteCarloParams& mc, Rng rng, ChainScratch& s, ChainPoses& out) {
+/// (also added to *ctx.evaluations when that is set). Team form: every lane passes the same (shared) scratch and
+/// output, and its own copy of the stream (lane 0's is used).
+template <typename Team>
+VSCREEN_HD void run_chain(Team& team, const EnergyContext& ctx, const MonteCarloParams& mc, Rng rng, ChainScratch& s,
+                          ChainPoses& out) {
     long evaluations = 0;
-    long* const caller_count = ctx.evaluations;
-    ctx.evaluations = &evaluations;
-    run_chain_steps(ctx, mc, rng, s, out);
-    ctx.evaluations = caller_count;
-    if (caller_count) *caller_count += evaluations;
-    *out.evaluations = evaluations > 0xffffffffL ? 0xffffffffu : static_cast<unsigned int>(evaluations);
+    EnergyContext c = ctx;  // per lane: lane 0 counts into its own `evaluations`
+    c.evaluations = &evaluations;
+    run_chain_steps(team, c, mc, rng, s, out);
+    if (team.lane() == 0) {
+        if (ctx.evaluations) *ctx.evaluations += evaluations;
+        *out.evaluations = evaluations > 0xffffffffL ? 0xffffffffu : static_cast<unsigned int>(evaluations);
+    }
+    team.sync();
+}
+
+/// run_chain with one lane (the CPU back-end and the search kernel's threads).
+VSCREEN_HD void run_chain(EnergyContext& ctx, const MonteCarloParams& mc, Rng rng, ChainScratch& s, ChainPoses& out) {
+    SerialTeam team;
+    run_chain(team, ctx, mc, rng, s, out);
 }
 
 }  // namespace vscreen
