@@ -29,10 +29,9 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tupl
 
 from .errors import CampaignError
 from .key_workers import KeyWorkers
-from .planned import (CHUNK_COLUMNS, INDEX_FILE, META_KEY, PLAN_FILE, PLAN_FORMAT, PlannedLibrary, _sha256,
-                      chunk_file)
+from .planned import (CHUNK_COLUMNS, INDEX_FILE, META_KEY, PLAN_FILE, PLAN_FORMAT, PlannedLibrary, chunk_file)
 from .records import MoleculeRecord
-from .store import atomic_write_text
+from .store import atomic_write_text, file_sha256
 
 STAGE_COLUMNS = ("seq", "id", "name", "source", "text", "format", "inchikey", "error")
 WORK = ".work"
@@ -50,7 +49,7 @@ def library_fingerprint(library, chunk_size: int) -> Tuple[str, Dict[str, Any]]:
             raise CampaignError(f"{p}: library file not found")
     options = {k: v for k, v in library.options.items() if k != "index_path"}  # a cache, not an input
     inputs = {"plan_format": PLAN_FORMAT, "format": library.format, "options": options, "chunk_size": chunk_size,
-              "files": [{"path": os.path.abspath(p), "bytes": os.path.getsize(p), "sha256": _sha256(p)}
+              "files": [{"path": os.path.abspath(p), "bytes": os.path.getsize(p), "sha256": file_sha256(p)}
                         for p in files]}
     digest = hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
     return digest, inputs
@@ -221,7 +220,7 @@ def _chunks(work: str, library_dir: str, dup_path: str, chunk_size: int, fingerp
 
         def write(tmp):
             pq.write_table(table, tmp)
-            digest.append(_sha256(tmp))
+            digest.append(file_sha256(tmp))
         _renamed_into_place(path, write)
         entries.append((chunk, start, table.num_rows, os.path.getsize(path), digest[0]))
         flush_index()
@@ -324,7 +323,7 @@ def _build(library, chunk_size, library_dir, fingerprint, inputs, workers, batch
             os.unlink(stale)
     plan = {"format": PLAN_FORMAT, "fingerprint": fingerprint, "inputs": inputs, "chunk_size": chunk_size,
             "records_read": read, "duplicates": read - counts["unique"], **counts,
-            "index_sha256": _sha256(os.path.join(library_dir, INDEX_FILE)),
+            "index_sha256": file_sha256(os.path.join(library_dir, INDEX_FILE)),
             "seconds": round(time.perf_counter() - t0, 1), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     atomic_write_text(os.path.join(library_dir, PLAN_FILE), json.dumps(plan, indent=2, sort_keys=True) + "\n")
     shutil.rmtree(work, ignore_errors=True)

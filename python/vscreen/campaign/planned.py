@@ -17,6 +17,7 @@ from typing import Any, Dict, List
 
 from .errors import CampaignError
 from .records import MoleculeRecord
+from .store import file_sha256
 
 PLAN_FILE = "plan.json"
 INDEX_FILE = "index.parquet"
@@ -24,15 +25,6 @@ PLAN_FORMAT = 1
 #: Parquet key-value metadata key of a chunk file: JSON {fingerprint, chunk, start, rows}.
 META_KEY = b"vscreen_plan"
 CHUNK_COLUMNS = ("position", "id", "name", "source", "text", "format", "inchikey", "error")
-
-
-def _sha256(path: str) -> str:
-    import hashlib
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def chunk_file(library_dir: str, chunk: int) -> str:
@@ -110,13 +102,13 @@ class PlannedLibrary:
         `vscreen plan --verify`, not for a shard's start-up); the index itself is checked against plan.json."""
         import pyarrow.parquet as pq
         index_path = os.path.join(self.directory, INDEX_FILE)
-        if _sha256(index_path) != self.plan.get("index_sha256"):
+        if file_sha256(index_path) != self.plan.get("index_sha256"):
             raise CampaignError(f"{index_path}: does not match plan.json's checksum; plan again")
         index = pq.read_table(index_path, columns=["chunk", "sha256"]).to_pydict()
         bad = []
         for chunk, digest in zip(index["chunk"], index["sha256"]):
             path = self.path(chunk)
-            if not os.path.exists(path) or _sha256(path) != digest:
+            if not os.path.exists(path) or file_sha256(path) != digest:
                 bad.append(chunk)
         return bad
 

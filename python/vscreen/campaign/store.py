@@ -78,6 +78,7 @@ def _write_atomically(path: str, write, before_replace: Optional[Callable[[str],
 
 
 def file_sha256(path: str) -> str:
+    """The hex sha256 of a file's bytes, read in 1 MiB blocks."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
