@@ -78,6 +78,20 @@ def pdbqt_models(text: str):
     return models
 
 
+def run_on_local_cluster(cfg, out_dir: str, executor_class=None):
+    """run_campaign(cfg, out_dir) through `executor_class` (default DaskExecutor) on a local 2-worker Dask cluster,
+    closed afterwards; returns (summary, executor)."""
+    from vscreen.campaign import run_campaign
+    from vscreen.campaign.dask_backend import DaskExecutor, local_cluster
+    cluster, client = local_cluster(workers=2, threads_per_worker=1)
+    try:
+        with (executor_class or DaskExecutor)(client) as ex:
+            return run_campaign(cfg, out_dir, threads=1, executor=ex), ex
+    finally:
+        client.close()
+        cluster.close()
+
+
 def kill_when(cmd, ready, ended_early: str, timeout: float = 300, poll: float = 0.005) -> None:
     """Starts ``cmd``, waits until ``ready()`` holds and kills it with SIGKILL (the tests' kill -9 faults); fails the
     test with ``ended_early`` and the process's output when it ends before that."""

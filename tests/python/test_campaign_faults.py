@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import vscreen
-from conftest import kill_when
+from conftest import kill_when, run_on_local_cluster
 from test_campaign_run import CENTER, SIZE, _cli, _rows, _same_rows, reference  # noqa: F401 (fixture)
 from vscreen.campaign import CampaignError, run_campaign
 from vscreen.campaign import store as store_module
@@ -97,7 +97,7 @@ def test_disk_full_while_writing_a_chunk(reference, tmp_path, monkeypatch, which
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # tornado's make_current, inside distributed
 def test_dask_worker_killed_in_the_middle_of_a_chunk(reference, tmp_path):
     pytest.importorskip("distributed")
-    from vscreen.campaign.dask_backend import DaskExecutor, local_cluster
+    from vscreen.campaign.dask_backend import DaskExecutor
     from vscreen.campaign.chunk_job import run_chunk_job
     cfg, _, expected, _ = reference
     marker = str(tmp_path / "killed")
@@ -119,13 +119,7 @@ def test_dask_worker_killed_in_the_middle_of_a_chunk(reference, tmp_path):
                 self.done_by[out.chunk] = int(out.seconds)
                 yield out
 
-    cluster, client = local_cluster(workers=2, threads_per_worker=1)
-    try:
-        with KillingExecutor(client) as ex:
-            summary = run_campaign(cfg, str(tmp_path / "camp"), threads=1, executor=ex)
-    finally:
-        client.close()
-        cluster.close()
+    summary, ex = run_on_local_cluster(cfg, str(tmp_path / "camp"), KillingExecutor)
     killed = int(open(marker).read())
     assert summary.chunks_docked == 4 and ex.done_by[1] != killed  # redone by another worker process
     _same_rows(_rows(tmp_path / "camp"), expected)

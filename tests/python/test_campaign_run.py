@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import vscreen
-from conftest import BOX_1IEP, kill_when
+from conftest import BOX_1IEP, kill_when, run_on_local_cluster
 from vscreen.campaign import CampaignError, build_report, config_from_dict, plan_campaign, run_campaign
 
 pytestmark = pytest.mark.skipif(not hasattr(vscreen._vscreen, "prepare_ligands"),
@@ -160,15 +160,8 @@ def test_campaign_from_before_the_plan_resumes(reference, tmp_path):
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # tornado's make_current, inside distributed
 def test_dask_local_cluster_gives_the_same_rows(reference, tmp_path):
     pytest.importorskip("distributed")
-    from vscreen.campaign.dask_backend import DaskExecutor, local_cluster
     cfg, _, expected, _ = reference
-    cluster, client = local_cluster(workers=2, threads_per_worker=1)
-    try:
-        with DaskExecutor(client) as ex:
-            summary = run_campaign(cfg, str(tmp_path / "camp"), threads=1, executor=ex)
-    finally:
-        client.close()
-        cluster.close()
+    summary, _ = run_on_local_cluster(cfg, str(tmp_path / "camp"))
     assert summary.chunks_docked == 4
     _same_rows(_rows(tmp_path / "camp"), expected)
 
