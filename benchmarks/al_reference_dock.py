@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # Full-docking reference of a DUD-E target for the active-learning benchmark: every active and decoy, resumable chunks.
-"""Docks every molecule of a DUD-E target (actives + decoys) into its dockstring receptor and box with vscreen.screen,
+"""Docks every molecule of a DUD-E target (actives + decoys) into its dockstring receptor and box with vscreen.screen
+(or, as target `mpro`, the DrugBank approved drugs into the demo's SARS-CoV-2 Mpro 6LU7 receptor and box; no labels),
 in chunks cached as Parquet files (a stopped run resumes at the first missing chunk), and writes the whole
 reference as OUT/<target>/reference.parquet (id, smiles, active, affinity, status, dock_seconds of its chunk).
 
@@ -10,16 +11,19 @@ reference as OUT/<target>/reference.parquet (id, smiles, active, affinity, statu
 --limit N docks only the first N molecules of a seeded shuffle (a rate measurement).
 """
 import argparse
+import csv
 import random
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pandas as pd
 
 import vscreen
 
-TARGETS = {"hs90a": "HSP90AA1", "mapk2": "MAPKAPK2"}
+TARGETS = {"hs90a": "HSP90AA1", "mapk2": "MAPKAPK2", "mpro": None}
+DEMO = Path(vscreen.__file__).parent / "data" / "demo"
 
 
 def read_ism(path, prefix):
@@ -29,6 +33,11 @@ def read_ism(path, prefix):
         if len(parts) >= 2:
             out.append((f"{prefix}_{parts[1]}", parts[0]))
     return out
+
+
+def read_approved(path):
+    with open(path, newline="") as f:
+        return [(f"D_{r['drugbank_id']}", r["smiles"]) for r in csv.DictReader(f)]
 
 
 def load_box(conf_path):
@@ -53,13 +62,21 @@ def main():
     data = Path(args.data)
     out = Path(args.out) / args.target
     out.mkdir(parents=True, exist_ok=True)
-    mols = (read_ism(data / "dude" / args.target / "actives_final.ism", "A")
-            + read_ism(data / "dude" / args.target / "decoys_final.ism", "D"))
+    if args.target == "mpro":  # approved drugs: no actives known (every id gets the D_ prefix)
+        mols = read_approved(data / "drugbank_approved" / "drugbank_approved_id_name_smiles.csv")
+    else:
+        mols = (read_ism(data / "dude" / args.target / "actives_final.ism", "A")
+                + read_ism(data / "dude" / args.target / "decoys_final.ism", "D"))
     random.Random(args.seed).shuffle(mols)  # chunks mix actives and decoys, so a partial run is a fair sample
     if args.limit:
         mols = mols[:args.limit]
-    ds = data / "dockstring_targets" / "targets" / TARGETS[args.target]
-    tgt = vscreen.Target.from_pdbqt(f"{ds}_target.pdbqt", load_box(f"{ds}_conf.txt"), name=args.target)
+    if args.target == "mpro":
+        conf = tomllib.loads((DEMO / "demo.toml").read_text())["targets"][0]
+        tgt = vscreen.Target.from_pdbqt(str(DEMO / conf["receptor"]), (tuple(conf["center"]), tuple(conf["size"])),
+                                        name="mpro_6lu7")
+    else:
+        ds = data / "dockstring_targets" / "targets" / TARGETS[args.target]
+        tgt = vscreen.Target.from_pdbqt(f"{ds}_target.pdbqt", load_box(f"{ds}_conf.txt"), name=args.target)
     parts = []
     for c, start in enumerate(range(0, len(mols), args.chunk)):
         path = out / f"part{c:04d}.parquet"
