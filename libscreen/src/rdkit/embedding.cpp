@@ -30,7 +30,9 @@ namespace vscreen::detail {
 
 namespace {
 
-constexpr int kForceFieldIterations = 500;   // ETKDG geometries are close; this is a clean-up, not a search
+// A clean-up of bond lengths and angles, not a search (torsions are the docking's): after 200 MMFF iterations bond
+// lengths are within 0.002 A RMS and angles within 0.5 deg RMS of the converged minimum (benchmarks/README.md).
+constexpr int kForceFieldIterations = 200;
 constexpr int kEmbedAttempts = 30;           // per conformer; RDKit's default (10 x atoms) can run for minutes
 constexpr double kDistinctRingTorsionDeg = 30.0;  // two ring shapes differ when a ring torsion differs by this
 
@@ -68,10 +70,20 @@ double relax(RDKit::ROMol& mol, int cid, RDKit::MMFF::MMFFMolProperties* mmff) {
 }
 
 /// Isomeric SMILES of the heavy atoms with nitrogen configurations left out (RDKit does not perceive bridgehead
-/// nitrogens from 3D consistently); from conformer `cid`'s geometry when cid >= 0, else from the stereo tags.
-std::string stereo_signature(const RDKit::ROMol& mol, int cid) {
+/// nitrogens from 3D consistently); from conformer `cid`'s geometry when cid >= 0, else from the stereo tags. With
+/// `requested` (the same atoms in the same order), only the centres and double bonds it specifies are compared:
+/// a phosphate's or sulfoxide's 3D "configuration" that nobody asked for is no mismatch.
+std::string stereo_signature(const RDKit::ROMol& mol, int cid, const RDKit::ROMol* requested = nullptr) {
     RDKit::RWMol copy(mol);
     if (cid >= 0) RDKit::MolOps::assignStereochemistryFrom3D(copy, cid);
+    if (requested) {
+        for (RDKit::Atom* a : copy.atoms())
+            if (requested->getAtomWithIdx(a->getIdx())->getChiralTag() == RDKit::Atom::CHI_UNSPECIFIED)
+                a->setChiralTag(RDKit::Atom::CHI_UNSPECIFIED);
+        for (RDKit::Bond* b : copy.bonds())
+            if (requested->getBondWithIdx(b->getIdx())->getStereo() <= RDKit::Bond::STEREOANY)
+                b->setStereo(RDKit::Bond::STEREONONE);
+    }
     RDKit::MolOps::removeHs(copy);
     for (RDKit::Atom* a : copy.atoms())
         if (a->getAtomicNum() == 7) a->setChiralTag(RDKit::Atom::CHI_UNSPECIFIED);
@@ -94,37 +106,61 @@ std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, 
                                 PreparationTimings& timings) {
     if (ring_conformers < 1) fail("ring_conformers must be at least 1 (got ", ring_conformers, ")");
     std::optional<StageTimer> clock(std::in_place, timings.embed);
-    RDKit::RWMol mol(input);
-    RDKit::MolOps::addHs(mol);
     // Force-field typing needs no coordinates: check it first, so that a molecule no force field can clean up
     // (metal complexes) fails at once instead of after every embedding method.
-    auto typing = std::make_unique<RDKit::MMFF::MMFFMolProperties>(mol);
-    if (!typing->isValid()) typing.reset();
-    if (!typing && !RDKit::UFF::getAtomTypes(mol).second)
+    RDKit::RWMol mol(input);
+    RDKit::MolOps::addHs(mol);
+    RDKit::RWMol typing_probe(mol);  // the typing changes aromaticity flags: probe a copy
+    if (!RDKit::MMFF::MMFFMolProperties(typing_probe).isValid() && !RDKit::UFF::getAtomTypes(mol).second)
         fail("no MMFF94 or UFF parameters for this molecule; cannot clean up its 3D structure");
     const auto torsions = flexible_ring_torsions(mol);
     const int attempts = torsions.empty() ? 1 : (ring_conformers == 1 ? 1 : 4 * ring_conformers);
+    const std::string requested_stereo = stereo_signature(mol, -1);
+    auto embed = [&](RDKit::RWMol& m, const RDKit::DGeomHelpers::EmbedParameters& params) {
+        if (attempts > 1) return RDKit::DGeomHelpers::EmbedMultipleConfs(m, attempts, params);
+        const int cid = RDKit::DGeomHelpers::EmbedMolecule(m, params);
+        return cid >= 0 ? std::vector<int>{cid} : std::vector<int>{};
+    };
 
-    // ETKDGv3; then from random starting coordinates (large or strained molecules); then without the torsion
-    // preferences (ETDG), which some bridged bicyclics need in RDKit 2022.09, keeping it only if the geometry
-    // has the requested stereo.
+    // conformers whose geometry has the requested stereo (every method can invert a centre or a double bond)
+    auto with_requested_stereo = [&](const RDKit::ROMol& m, std::vector<int> ids) {
+        ids.erase(std::remove_if(ids.begin(), ids.end(),
+                                 [&](int cid) { return stereo_signature(m, cid, &mol) != requested_stereo; }),
+                  ids.end());
+        return ids;
+    };
+
+    // First ETKDGv3 on the heavy atoms alone, from the eigenvector start and then from random coordinates, the other
+    // hydrogens placed on them afterwards: 3-10x faster than embedding with every hydrogen (which Vina's united-atom
+    // scoring ignores; the clean-up below relaxes them). The hydrogens of specified stereocentres stay explicit: a
+    // three-coordinate centre's chiral volume is too weak a constraint (on every 10th approved drug, 283 of 295
+    // forms keep their stereo with them, 263 without). Then, with every hydrogen (macrocycles, crowded centres):
+    // from random starting coordinates, from the eigenvector start, and without the torsion preferences (ETDG),
+    // which some bridged bicyclics need in RDKit 2022.09.
+    RDKit::UINT_VECT stereo_hydrogen_owners;
+    for (const RDKit::Atom* a : input.atoms())
+        if (a->getChiralTag() != RDKit::Atom::CHI_UNSPECIFIED && a->getTotalNumHs() > 0)
+            stereo_hydrogen_owners.push_back(a->getIdx());
     std::vector<int> cids;
+    for (int method = 0; method < 2 && cids.empty(); ++method) {
+        RDKit::RWMol heavy(input);
+        if (!stereo_hydrogen_owners.empty()) RDKit::MolOps::addHs(heavy, false, false, &stereo_hydrogen_owners);
+        cids = embed(heavy, embed_parameters(seed, method == 1, true));
+        if (cids.empty()) continue;
+        RDKit::MolOps::addHs(heavy, false, true);  // same atoms as `mol`, hydrogens in another order
+        cids = heavy.getNumAtoms() == mol.getNumAtoms() ? with_requested_stereo(heavy, cids) : std::vector<int>{};
+        if (!cids.empty()) mol = std::move(heavy);
+    }
     for (int method = 0; method < 4 && cids.empty(); ++method) {
-        const auto params = embed_parameters(seed, method == 1 || method == 3, method < 2);
-        if (attempts == 1) {
-            const int cid = RDKit::DGeomHelpers::EmbedMolecule(mol, params);
-            if (cid >= 0) cids = {cid};
-        } else {
-            cids = RDKit::DGeomHelpers::EmbedMultipleConfs(mol, attempts, params);
-        }
-        if (method >= 2 && !cids.empty() && stereo_signature(mol, cids[0]) != stereo_signature(mol, -1)) {
-            cids.clear();
-            mol.clearConformers();
-        }
+        cids = with_requested_stereo(mol, embed(mol, embed_parameters(seed, method == 0 || method == 3, method < 2)));
+        if (cids.empty()) mol.clearConformers();
     }
     if (cids.empty())
-        fail("3D embedding failed (ETKDGv3, from random coordinates, and ETDG without torsion terms giving the "
-             "requested stereochemistry)");
+        fail("3D embedding failed (ETKDGv3 on heavy atoms and with hydrogens, from random coordinates, and ETDG "
+             "without torsion terms giving the requested stereochemistry)");
+    // typed once per molecule, on the molecule that is cleaned up (the typing sets MMFF's aromaticity on it)
+    auto typing = std::make_unique<RDKit::MMFF::MMFFMolProperties>(mol);
+    if (!typing->isValid()) typing.reset();
 
     clock.emplace(timings.force_field);
     std::vector<std::pair<double, int>> by_energy;
