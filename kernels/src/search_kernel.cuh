@@ -1,0 +1,38 @@
+// The search kernel: one 32-lane warp per (ligand, chain) task running the team-form chain (search_task.hpp) with
+// cuda::WarpTeam; several warps per block; the chain's scratch in dynamic shared memory or in global memory.
+#pragma once
+
+#include "warp_team.cuh"
+#include "vscreen/search_task.hpp"
+
+namespace vscreen::cuda {
+
+/// A task as the kernel reads it: the job, the chain, and float offsets of its output and (global variant) scratch.
+struct DeviceTask {
+    int job;
+    int chain;
+    long output;
+    long scratch;
+};
+
+/// Warp w of block b runs task b * warps_per_block + w. kShared: its scratch is slice w (scratch_stride floats) of the
+/// block's dynamic shared memory; otherwise `global_scratch + task.scratch`. Whole warps leave together.
+template <bool kShared>
+__global__ void search_warps_kernel(const LigandView* ligands, const MonteCarloParams* params,
+                                    const unsigned long long* keys, const DeviceTask* tasks, long num_tasks,
+                                    GridView grid, PairTableView table, unsigned long long seed, long scratch_stride,
+                                    float* global_scratch, float* outputs) {
+    extern __shared__ float4 shared_scratch[];
+    const int warp = static_cast<int>(threadIdx.x / 32);
+    const long t = static_cast<long>(blockIdx.x) * (blockDim.x / 32) + warp;
+    if (t >= num_tasks) return;
+    const DeviceTask task = tasks[t];
+    const LigandView L = ligands[task.job];
+    float* scratch = kShared ? reinterpret_cast<float*>(shared_scratch) + warp * scratch_stride
+                             : global_scratch + task.scratch;
+    WarpTeam team;
+    run_search_task(team, L, params[task.job], grid, table, seed, keys[task.job], task.chain, scratch,
+                    outputs + task.output);
+}
+
+}  // namespace vscreen::cuda
