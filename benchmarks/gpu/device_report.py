@@ -69,7 +69,24 @@ def repeat(kit, raw):
              for r, d in zip(ref["ligands"], dev["ligands"]) if r["modes"] and d["modes"]]
     return dict(done=True, identical_bytes=a.read_bytes() == b.read_bytes(),
                 identical_to_cpu_reference=[l["modes"] for l in ref["ligands"]] == [l["modes"] for l in dev["ligands"]],
-                ligands=len(dev["ligands"]), max_top1_affinity_difference_vs_cpu=max(diffs) if diffs else None)
+                ligands=len(dev["ligands"]), backends=sorted({l.get("backend", "") for l in dev["ligands"]}),
+                max_top1_affinity_difference_vs_cpu=max(diffs) if diffs else None)
+
+
+def variants(raw):
+    """The CUDA search kernel per variant and size bucket (the timings' profiles), and whether the global-memory
+    variant's run gave the default run's bytes (same math, other memory)."""
+    runs = {}
+    for name, f in (("default (repeat a)", "repeat_a"), ("global memory", "variant_global")):
+        t = load(raw / f"{f}_timings.json")
+        if t:
+            runs[name] = dict(ligands_per_s=t["ligands_per_s"], work_s=t["work_s"], profile=t.get("profile", {}))
+    a, g = raw / "repeat_a.json", raw / "variant_global.json"
+    same = a.read_bytes() == g.read_bytes() if a.exists() and g.exists() else None
+    tp = [load(f) for f in sorted(raw.glob("throughput_*_timings.json"))]
+    grids = [t["profile"] for t in tp if t and t.get("profile")]
+    return dict(runs=runs, global_same_bytes_as_default=same,
+                throughput_profiles=grids)
 
 
 def throughput(raw):
@@ -96,7 +113,7 @@ def main():
     a = ap.parse_args()
     report = dict(device=a.device.read_text().strip(), dry_run=bool(a.dry_run), elapsed_s=a.elapsed,
                   energies=energies(a.kit, a.raw), redocking=redocking(a.kit, a.raw), repeat=repeat(a.kit, a.raw),
-                  throughput=throughput(a.raw), targets=TARGETS)
+                  throughput=throughput(a.raw), variants=variants(a.raw), targets=TARGETS)
     a.out.write_text(json.dumps(report, indent=1) + "\n")
     e, r, p, t = report["energies"], report["redocking"], report["repeat"], report["throughput"]
     print("\n".join(f"  {x}" for x in report["device"].splitlines()))
@@ -107,7 +124,26 @@ def main():
     print(f"{'  same outcome / same top-1 pose':34s} {'%d / %d of %d' % (r['same_outcome'], r['same_top1_pose'], r['docked']):>40s}")
     if p["done"]:
         print(f"{'same seed twice: same bytes':34s} {str(p['identical_bytes']):>40s}")
+        print(f"{'  ran on':34s} {', '.join(p['backends']):>40s}")
         print(f"{'  drug sample equal to CPU results':34s} {str(p['identical_to_cpu_reference']):>40s}")
+        if p["max_top1_affinity_difference_vs_cpu"] is not None:
+            print(f"{'  top-1 affinity vs CPU (max diff.)':34s} {'%.3g kcal/mol' % p['max_top1_affinity_difference_vs_cpu']:>40s}")
+    v = report["variants"]
+    if v["global_same_bytes_as_default"] is not None:
+        print(f"{'  global-memory kernel: same bytes':34s} {str(v['global_same_bytes_as_default']):>40s}")
+    for name, run in v["runs"].items():
+        prof = run["profile"]
+        print(f"{'sample, ' + name:34s} {'%.3g ligands/s' % run['ligands_per_s']:>40s}")
+        for l in prof.get("launches", []):
+            what = "%s 2^%d: %d tasks, %d warps/blk, %.0f ms" % (l["variant"], l["bucket"], l["tasks"],
+                                                                 l["warps_per_block"], l["kernel_ms"])
+            print(f"{'  kernel':34s} {what:>40s}")
+    for i, prof in enumerate(v["throughput_profiles"], 1):
+        grid = "grid maps: %d builds (%.1f ms), %d reuses" % (prof["grid_builds"], prof["grid_ms"], prof["grid_reuses"])
+        print(f"{'throughput run %d' % i:34s} {grid:>40s}")
+        for l in prof.get("launches", []):
+            what = "%s 2^%d: %d tasks, %.0f ms" % (l["variant"], l["bucket"], l["tasks"], l["kernel_ms"])
+            print(f"{'  kernel':34s} {what:>40s}")
     for i, st in enumerate(t["steps"], 1):
         print(f"{'throughput step %d' % i:34s} {'%d ligands in %.1f s = %.3g ligands/s' % (st['ligands'], st['seconds'], st['ligands_per_s']):>40s}")
     print(f"{'whole run':34s} {'%.0f s%s' % (a.elapsed, ' (dry run: CPU back-end)' if a.dry_run else ''):>40s}")

@@ -4,7 +4,8 @@
 #
 #   benchmarks/gpu/run_device_checks.sh [--dry-run] [KIT]        (KIT: the folder `make gpu-kit` wrote, build/gpu-kit)
 #
-# Writes to $OUT (else build/device-check): report.json, report.txt (the table, also printed last), log.txt,
+# The timings files carry the back-end's profile (grid-map passes, kernel time per variant and size bucket), which the
+# report tabulates. Writes to $OUT (else build/device-check): report.json, report.txt (the table, also printed last), log.txt,
 # device.txt and raw.tar.gz (every program output). Whole run, build included, within BUDGET_S seconds (450).
 # --dry-run or VSCREEN_SKIP_CUDA=1: the CUDA part skipped (no nvcc, no device); the CPU back-end runs every step.
 # Other variables: JOBS (build jobs, all cores), BUILD (build folder, /tmp/vscreen-device-build),
@@ -81,6 +82,15 @@ for r in a b; do
   "$APP" --backend $backend --search "$SEARCH" --seed "$SEED" --receptor "$KIT/mpro/receptor.pdbqt" --ligands "$KIT/drugs" \
     --limit "$SAMPLE" $MPRO_BOX --out "$RAW/repeat_$r.json" --timings "$RAW/repeat_${r}_timings.json" 2>> "$RAW/app.log"
 done
+
+# 5b. The same sample on the CUDA search kernel's global-memory variant (VSCREEN_CUDA_SEARCH=global; the default picks
+#     shared memory where a bucket's scratch fits): the same bytes as the default's run, and its own time per bucket.
+if [ "$dry" = 0 ]; then
+  log "variant: $SAMPLE drugs on the global-memory kernel"
+  VSCREEN_CUDA_SEARCH=global "$APP" --backend $backend --search "$SEARCH" --seed "$SEED" --receptor "$KIT/mpro/receptor.pdbqt" \
+    --ligands "$KIT/drugs" --limit "$SAMPLE" $MPRO_BOX --out "$RAW/variant_global.json" \
+    --timings "$RAW/variant_global_timings.json" 2>> "$RAW/app.log"
+fi
 
 # 6. Throughput: a timed probe of PROBE drugs, then as many drugs as fit the time left (30 s kept back). The batch
 #    size comes from the probe (a quarter of the time left at its rate); vscreen-dock --time-limit starts no batch that

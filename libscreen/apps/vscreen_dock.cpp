@@ -8,9 +8,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "vscreen/backend.hpp"
@@ -43,7 +45,9 @@ const char* const kUsage =
     "         would pass S seconds (the results and timings then hold the ligands docked).\n"
     "  score: inter and intra energies of each ligand's input pose on the grid maps (no search); with a cuda\n"
     "         back-end on the device (one warp per pose), else on the CPU.\n"
-    "  RESULTS.json holds no timings (the same inputs and seed give the same bytes); TIMINGS.json does.\n";
+    "  RESULTS.json holds no timings (the same inputs and seed give the same bytes); TIMINGS.json does, with the\n"
+    "  back-end's profile (device back-ends: grid-map passes and kernel time per variant and size bucket).\n"
+    "  VSCREEN_CUDA_SEARCH=shared|global|auto picks the CUDA search kernel's variant (default auto).\n";
 
 struct Options {
     std::string receptor, ligands, out, timings, mode = "dock", backend = "auto", search;
@@ -142,6 +146,40 @@ std::vector<bool> types_of(const std::vector<Ligand>& ligands) {
     return t;
 }
 
+/// A back-end's search profile as JSON: the searches, the device grid-map passes, and the launches summed per
+/// (variant, size bucket): launches, tasks, kernel milliseconds (launches of one search overlap on their streams).
+std::string profile_json(const SearchProfile& p) {
+    struct Sum {
+        long launches = 0, tasks = 0, shared_bytes = 0, max_scratch_floats = 0;
+        int warps = 0;
+        double ms = 0;
+    };
+    std::map<std::pair<std::string, int>, Sum> by;
+    for (const SearchLaunch& l : p.launches) {
+        Sum& s = by[{l.variant, l.bucket}];
+        ++s.launches;
+        s.tasks += l.tasks;
+        s.ms += l.kernel_ms;
+        s.warps = l.warps_per_block;
+        s.shared_bytes = std::max(s.shared_bytes, l.shared_bytes);
+        s.max_scratch_floats = std::max(s.max_scratch_floats, l.max_scratch_floats);
+    }
+    std::ostringstream os;
+    os << "{\"searches\": " << p.searches << ", \"search_ms\": " << num(p.search_ms) << ", \"grid_builds\": "
+       << p.grid_builds << ", \"grid_reuses\": " << p.grid_reuses << ", \"grid_ms\": " << num(p.grid_ms)
+       << ", \"launches\": [";
+    bool first = true;
+    for (const auto& [key, s] : by) {
+        os << (first ? "" : ", ") << "{\"variant\": " << json_string(key.first) << ", \"bucket\": " << key.second
+           << ", \"launches\": " << s.launches << ", \"tasks\": " << s.tasks << ", \"warps_per_block\": " << s.warps
+           << ", \"shared_bytes\": " << s.shared_bytes << ", \"max_scratch_floats\": " << s.max_scratch_floats
+           << ", \"kernel_ms\": " << num(s.ms) << "}";
+        first = false;
+    }
+    os << "]}";
+    return os.str();
+}
+
 /// Energies of each ligand's input pose: on the device with a cuda back-end, else with the CPU's one-lane code.
 std::vector<EnergyParts> score_poses(const Receptor& receptor, const std::vector<Ligand>& ligands, const Box& box,
                                      const std::string& backend_name, int threads) {
@@ -203,7 +241,8 @@ int run(int argc, char** argv) {
         tj << "{\n  \"backend\": " << json_string(backend_name) << ",\n  \"mode\": " << json_string(o.mode)
            << ",\n  \"ligands\": " << done << ",\n  \"ligands_given\": " << ligands.size() << ",\n  \"read_s\": "
            << num(read_s) << ",\n  \"work_s\": " << num(work_s) << ",\n  \"ligands_per_s\": "
-           << num(work_s > 0 ? done / work_s : 0.0) << ",\n  \"evaluations\": " << evaluations << "\n}\n";
+           << num(work_s > 0 ? done / work_s : 0.0) << ",\n  \"evaluations\": " << evaluations
+           << ",\n  \"profile\": " << profile_json(backend->profile()) << "\n}\n";
         const std::string tmp = o.timings + ".part";
         std::ofstream(tmp) << tj.str();
         fs::rename(tmp, o.timings);
