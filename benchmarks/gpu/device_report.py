@@ -73,6 +73,12 @@ def repeat(kit, raw):
                 max_top1_affinity_difference_vs_cpu=max(diffs) if diffs else None)
 
 
+def grids(raw):
+    """Device grid maps vs the CPU's (vscreen-dock --mode grids)."""
+    g = load(raw / "grids.json")
+    return g["ligands"][0] if g else None
+
+
 def variants(raw):
     """The CUDA search kernel per variant and size bucket (the timings' profiles), and whether the global-memory
     variant's run gave the default run's bytes (same math, other memory)."""
@@ -113,13 +119,17 @@ def main():
     a = ap.parse_args()
     report = dict(device=a.device.read_text().strip(), dry_run=bool(a.dry_run), elapsed_s=a.elapsed,
                   energies=energies(a.kit, a.raw), redocking=redocking(a.kit, a.raw), repeat=repeat(a.kit, a.raw),
-                  throughput=throughput(a.raw), variants=variants(a.raw), targets=TARGETS)
+                  throughput=throughput(a.raw), variants=variants(a.raw), grids=grids(a.raw),
+                  targets=TARGETS)
     a.out.write_text(json.dumps(report, indent=1) + "\n")
     e, r, p, t = report["energies"], report["redocking"], report["repeat"], report["throughput"]
     print("\n".join(f"  {x}" for x in report["device"].splitlines()))
     print(f"{'check':34s} {'result':>40s}")
     print(f"{'pose energies vs CPU (max rel.)':34s} {e['max_relative_difference']:>29.2e} of {e['values']:>4d} "
           f"{'ok' if e['within_target'] else 'MISS'}")
+    if report["grids"]:
+        gr = report["grids"]
+        print(f"{'grid maps vs CPU: values differing':34s} {'%d of %d (max %.2g)' % (gr['differ'], gr['values'], gr['max_abs_difference']):>40s}")
     print(f"{'redocking top-1 < 2 A':34s} {'device %d, CPU %d of %d docked' % (r['device_success'], r['cpu_success'], r['docked']):>40s}")
     print(f"{'  same outcome / same top-1 pose':34s} {'%d / %d of %d' % (r['same_outcome'], r['same_top1_pose'], r['docked']):>40s}")
     if p["done"]:
@@ -139,6 +149,8 @@ def main():
                                                                  l["warps_per_block"], l["kernel_ms"])
             print(f"{'  kernel':34s} {what:>40s}")
     for i, prof in enumerate(v["throughput_profiles"], 1):
+        if not prof.get("searches"):
+            continue  # the CPU back-end (dry run) reports no profile
         grid = "grid maps: %d builds (%.1f ms), %d reuses" % (prof["grid_builds"], prof["grid_ms"], prof["grid_reuses"])
         print(f"{'throughput run %d' % i:34s} {grid:>40s}")
         for l in prof.get("launches", []):

@@ -68,6 +68,11 @@ done
 "$APP" --mode score --backend $backend --receptor "$KIT/mpro/receptor.pdbqt" --ligands "$KIT/reference/drug_poses" \
   $MPRO_BOX --out "$RAW/score_drug_poses.json" 2>> "$RAW/app.log"
 
+# 3b. Grid maps of the drugs' types vs Mpro built on the device and on the CPU, value by value.
+log "grid maps: device vs CPU"
+"$APP" --mode grids --backend $backend --receptor "$KIT/mpro/receptor.pdbqt" --ligands "$KIT/drugs" --limit 64 \
+  $MPRO_BOX --out "$RAW/grids.json" 2>> "$RAW/app.log"
+
 # 4. Redocking with the reference settings (skips what the budget cannot hold: 60 % of it for the steps so far).
 log "redocking: search $SEARCH, seed $SEED"
 for n in $NAMES; do
@@ -93,7 +98,8 @@ if [ "$dry" = 0 ]; then
 fi
 
 # 6. Throughput: a timed probe of PROBE drugs, then as many drugs as fit the time left (30 s kept back). The batch
-#    size comes from the probe (a quarter of the time left at its rate); vscreen-dock --time-limit starts no batch that
+#    size comes from the probe (an eighth of the time left at its rate: the probe's first drugs can be cheaper than the
+#    rest); vscreen-dock --time-limit starts no batch that
 #    would end past the limit, and `timeout` stops it 15 s before the budget as a last resort (its timings are written
 #    after every batch, so the batches done still give a rate). A slow kernel still gives a figure.
 total=$(ls "$KIT/drugs" | wc -l)
@@ -103,7 +109,7 @@ log "throughput 1 (probe): $PROBE drugs, search $THROUGHPUT_SEARCH"
 rate=$(json_get "$RAW/throughput_1_timings.json" "d['ligands_per_s']")
 room=$(( $(left) - 30 ))
 if [ "$room" -gt 0 ]; then
-  batch=$(python3 -c "print(max($PROBE, min($total, int($rate * $room / 4))))")
+  batch=$(python3 -c "print(max($PROBE, min($total, int($rate * $room / 8))))")
   log "throughput 2: probe $rate ligands/s; all $total drugs in batches of $batch, $room s at most"
   timeout $(( $(left) - 15 )) "$APP" --backend $backend --search "$THROUGHPUT_SEARCH" --seed 7 \
     --receptor "$KIT/mpro/receptor.pdbqt" --ligands "$KIT/drugs" --batch "$batch" --time-limit "$room" $MPRO_BOX \

@@ -102,10 +102,12 @@ public:
         } else {
             fail<Error>("CudaBackend::search: the batch has neither grid maps nor a grid spec");
         }
-        for (const SearchJob& j : batch.jobs)
-            for (const unsigned char t : std::vector<unsigned char>(j.model->view().xs, j.model->view().xs + j.model->view().num_atoms))
-                if (t != kXsNone && grid.map_of_type[t] < 0)
-                    fail<Error>("CudaBackend::search: no grid map for XS type ", xs_name(t));
+        for (const SearchJob& j : batch.jobs) {
+            const LigandView L = j.model->view();
+            for (int a = 0; a < L.num_atoms; ++a)
+                if (L.xs[a] != kXsNone && grid.map_of_type[L.xs[a]] < 0)
+                    fail<Error>("CudaBackend::search: no grid map for XS type ", xs_name(L.xs[a]));
+        }
 
         PackedLigands ligands(batch.jobs);
         std::vector<MonteCarloParams> params;
@@ -118,12 +120,18 @@ public:
         d_params.upload(params);
         DeviceBuffer<unsigned long long> d_keys;
         d_keys.upload(keys);
+        // The launches go on non-blocking streams, which do not wait for the default stream's copies above.
+        VSCREEN_CUDA_CHECK(cudaStreamSynchronize(nullptr));
 
         // Size buckets (largest first), each launched on its own stream so that the buckets overlap; rounds of
         // launches that fit in the free device memory.
         const std::vector<TaskBucket> buckets = plan_task_buckets(batch);
         std::vector<Variant> variants;
-        for (const TaskBucket& b : buckets) variants.push_back(variant_for(b.max_scratch_floats));
+        std::vector<size_t> bucket_of_job(batch.jobs.size(), 0);
+        for (size_t k = 0; k < buckets.size(); ++k) {
+            variants.push_back(variant_for(buckets[k].max_scratch_floats));
+            for (const PlannedTask& t : buckets[k].tasks) bucket_of_job[t.job] = k;
+        }
         size_t free_bytes = 0, total_bytes = 0;
         VSCREEN_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
         const size_t budget = free_bytes / 10 * 7;
@@ -166,7 +174,7 @@ public:
         // Collect in (job, chain) order, whatever the buckets: the result does not depend on the plan.
         for (size_t j = 0; j < batch.jobs.size(); ++j) {
             const LigandView L = batch.jobs[j].model->view();
-            const char* variant = variants[bucket_of_job(buckets, static_cast<int>(j))].name();
+            const char* variant = variants[bucket_of_job[j]].name();
             result[j].backend = name() + "/" + variant;
             for (int k = 0; k < chains; ++k) {
                 const auto& w = where[j * chains + k];
@@ -198,13 +206,6 @@ private:
             v.shared_bytes = per_warp * fit;
         }
         return v;
-    }
-
-    static size_t bucket_of_job(const std::vector<TaskBucket>& buckets, int job) {
-        for (size_t b = 0; b < buckets.size(); ++b)
-            for (const PlannedTask& t : buckets[b].tasks)
-                if (t.job == job) return b;
-        return 0;
     }
 
     void run_round(std::vector<Piece>& round, const std::vector<TaskBucket>& buckets,
@@ -244,10 +245,12 @@ private:
             }
             VSCREEN_CUDA_CHECK(cudaGetLastError());
             VSCREEN_CUDA_CHECK(cudaEventRecord(stop[i], streams[i]));
-            p.host.resize(p.output_floats);
-            outputs[i]->download(p.host.data(), p.host.size(), streams[i]);
         }
+        // Downloads after every launch: a copy into pageable memory returns only when done, so one issued between
+        // two launches would hold the second bucket back until the first had finished.
         for (size_t i = 0; i < n; ++i) {
+            round[i].host.resize(round[i].output_floats);
+            outputs[i]->download(round[i].host.data(), round[i].host.size(), streams[i]);
             VSCREEN_CUDA_CHECK(cudaStreamSynchronize(streams[i]));
             float ms = 0;
             VSCREEN_CUDA_CHECK(cudaEventElapsedTime(&ms, start[i], stop[i]));

@@ -2,6 +2,7 @@
 // alone (no RDKit, OpenMM or Python), and writes the results and the timings as JSON. Built for the GPU machine.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -36,7 +37,7 @@ namespace {
 
 const char* const kUsage =
     "usage: vscreen-dock --receptor R.pdbqt --ligands DIR|FILE.pdbqt --center X Y Z --size X Y Z --out RESULTS.json\n"
-    "                    [--mode dock|score] [--backend auto|cpu|cuda[:N]] [--threads N] [--seed S]\n"
+    "                    [--mode dock|score|grids] [--backend auto|cpu|cuda[:N]] [--threads N] [--seed S]\n"
     "                    [--search fast|balanced|detail] [--exhaustiveness N] [--search-scale F] [--batch N]\n"
     "                    [--first K] [--limit N] [--time-limit S] [--timings TIMINGS.json]\n"
     "  dock:  docks every ligand (sorted by file name), --batch ligands per dock() call (0: all in one);\n"
@@ -45,6 +46,8 @@ const char* const kUsage =
     "         would pass S seconds (the results and timings then hold the ligands docked).\n"
     "  score: inter and intra energies of each ligand's input pose on the grid maps (no search); with a cuda\n"
     "         back-end on the device (one warp per pose), else on the CPU.\n"
+    "  grids: the grid maps of the ligands' types built on the CPU and (cuda back-end) on the device, compared\n"
+    "         value by value (the CPU against itself otherwise).\n"
     "  RESULTS.json holds no timings (the same inputs and seed give the same bytes); TIMINGS.json does, with the\n"
     "  back-end's profile (device back-ends: grid-map passes and kernel time per variant and size bucket).\n"
     "  VSCREEN_CUDA_SEARCH=shared|global|auto picks the CUDA search kernel's variant (default auto).\n";
@@ -95,7 +98,8 @@ Options parse(int argc, char** argv) {
     }
     if (o.receptor.empty() || o.ligands.empty() || o.out.empty() || !o.has_center || !o.has_size)
         fail<InputError>("--receptor, --ligands, --center, --size and --out are required\n", kUsage);
-    if (o.mode != "dock" && o.mode != "score") fail<InputError>("--mode is dock or score, not ", o.mode);
+    if (o.mode != "dock" && o.mode != "score" && o.mode != "grids")
+        fail<InputError>("--mode is dock, score or grids, not ", o.mode);
     return o;
 }
 
@@ -205,6 +209,35 @@ std::vector<EnergyParts> score_poses(const Receptor& receptor, const std::vector
     return out;
 }
 
+/// Grid maps of the ligands' types on the CPU and, with a cuda back-end, on the device: values, how many differ, the
+/// largest difference.
+std::string compare_grids(const Receptor& receptor, const std::vector<Ligand>& ligands, const Box& box,
+                          const std::string& backend_name, int threads) {
+    const PairTable table(ScoringFunction::make(ScoringKind::Vina));
+    const std::vector<bool> types = types_of(ligands);
+    const GridMaps cpu(receptor, table, box, types, 0.375f, threads);
+    std::vector<float> other = cpu.data();
+#ifdef VSCREEN_HAVE_CUDA
+    if (backend_name.rfind("cuda", 0) == 0) {
+        const int device = backend_name.size() > 5 ? std::atoi(backend_name.c_str() + 5) : 0;
+        other = cuda_grid_maps(device, receptor, table, box, types, 0.375f);
+    }
+#else
+    (void)backend_name;
+#endif
+    if (other.size() != cpu.data().size()) fail<Error>("grid maps of ", other.size(), " values vs the CPU's ", cpu.data().size());
+    long differ = 0;
+    double worst = 0;
+    for (size_t i = 0; i < other.size(); ++i) {
+        differ += other[i] != cpu.data()[i];
+        worst = std::max(worst, std::fabs(static_cast<double>(other[i]) - cpu.data()[i]));
+    }
+    std::ostringstream os;
+    os << "{\"values\": " << other.size() << ", \"differ\": " << differ << ", \"max_abs_difference\": " << num(worst)
+       << "}";
+    return os.str();
+}
+
 int run(int argc, char** argv) {
 #ifdef VSCREEN_HAVE_CUDA
     register_cuda_backend();
@@ -250,7 +283,9 @@ int run(int argc, char** argv) {
     const auto t_work = std::chrono::steady_clock::now();
     long evaluations = 0;
     size_t done = ligands.size();
-    if (o.mode == "score") {
+    if (o.mode == "grids") {
+        js << "\n    " << compare_grids(receptor, ligands, settings.box, backend_name, o.threads);
+    } else if (o.mode == "score") {
         const std::vector<EnergyParts> e = score_poses(receptor, ligands, settings.box, backend_name, o.threads);
         for (size_t i = 0; i < ligands.size(); ++i)
             js << (i ? "," : "") << "\n    {\"file\": " << json_string(files[i].filename().string())
