@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -58,6 +59,25 @@ struct Variant {
     const char* name() const { return shared ? "warp-shared" : "warp-global"; }
 };
 
+/// What the back-ends on one device share in a process: the device grid maps, so that a caller creating a back-end
+/// per dock() call (the Python binding, hence a campaign's chunks) still computes each target's maps once; and a
+/// mutex held for each search, so that no search drops maps from the cache that another one is using (the
+/// searches of one device run one after another anyway). Never destroyed: device memory cannot be freed once the
+/// CUDA runtime has shut down at exit.
+struct DeviceState {
+    std::mutex mutex;
+    cuda::DeviceGridCache grids;
+};
+
+DeviceState& device_state(int device) {
+    static std::mutex m;
+    static auto* states = new std::map<int, std::unique_ptr<DeviceState>>();
+    std::lock_guard<std::mutex> lock(m);
+    std::unique_ptr<DeviceState>& st = (*states)[device];
+    if (!st) st = std::make_unique<DeviceState>();
+    return *st;
+}
+
 class CudaBackend : public Backend {
 public:
     explicit CudaBackend(int device) : device_(device < 0 ? 0 : device) {
@@ -85,6 +105,8 @@ public:
         const int chains = batch.chains;
         std::vector<JobPoses> result(batch.jobs.size());
         if (batch.jobs.empty() || chains < 1) return result;
+        DeviceState& device = device_state(device_);
+        std::lock_guard<std::mutex> lock(device.mutex);
 
         // Shared, read-only data: the pair table (kept while it does not change) and the grid maps (kept per target).
         const PairTableView table = device_table(*batch.table);
@@ -93,7 +115,7 @@ public:
         if (batch.grid_spec) {
             bool built = false;
             double ms = 0;
-            grid = grids_.get(*batch.grid_spec, *batch.table, table, built, ms);
+            grid = device.grids.get(*batch.grid_spec, *batch.table, table, built, ms);
             if (built) ++profile_.grid_builds; else ++profile_.grid_reuses;
             profile_.grid_ms += ms;
         } else if (batch.grid.maps) {
@@ -296,7 +318,6 @@ private:
     std::string force_ = "auto";
     DeviceBuffer<float> table_data_;
     std::uint64_t table_key_ = 0;
-    cuda::DeviceGridCache grids_;
     SearchProfile profile_;
 };
 

@@ -129,9 +129,14 @@ TEST(Cuda, WarpSearchIndependentOfBatchAndVariantAndReportsIt) {
         EXPECT_EQ(pair[k].backend.rfind("cuda:0/warp-", 0), 0u) << pair[k].backend;
     }
     const SearchProfile p = gpu->profile();
-    EXPECT_EQ(p.grid_builds, 1);  // one target: the maps of both ligands' types once (the second call reuses them)
+    EXPECT_LE(p.grid_builds, 1);  // one target: the maps of both ligands' types once (0 if an earlier test built them)
     EXPECT_GE(p.grid_reuses, 2);
     EXPECT_GE(p.launches.size(), 3u);
+    // Another back-end on the device (as the Python binding makes one per dock() call) finds the maps computed.
+    auto other = make_backend("cuda:0");
+    dock(r, {b}, s, *other);
+    EXPECT_EQ(other->profile().grid_builds, 0);
+    EXPECT_EQ(other->profile().grid_reuses, 1);
     setenv("VSCREEN_CUDA_SEARCH", "global", 1);
     auto global = make_backend("cuda:0");
     unsetenv("VSCREEN_CUDA_SEARCH");
