@@ -9,7 +9,8 @@
 # device.txt and raw.tar.gz (every program output). Whole run, build included, within BUDGET_S seconds (450).
 # --dry-run or VSCREEN_SKIP_CUDA=1: the CUDA part skipped (no nvcc, no device); the CPU back-end runs every step.
 # Other variables: JOBS (build jobs, all cores), BUILD (build folder, /tmp/vscreen-device-build),
-# THROUGHPUT_SEARCH (detail: exhaustiveness 8, Vina's steps), PROBE (drugs of the timed first batch, 16).
+# THROUGHPUT_SEARCH (detail: exhaustiveness 8, Vina's steps), PROBE (drugs of the timed first batch, 16),
+# SEARCH_MIN_BLOCKS (the search kernel's register cap as 128-thread blocks per SM, e.g. 4; empty: none).
 set -euo pipefail
 t0=$(date +%s)
 dry=${VSCREEN_SKIP_CUDA:-0}
@@ -21,6 +22,7 @@ JOBS=${JOBS:-$(nproc)}
 BUILD=${BUILD:-/tmp/vscreen-device-build}
 THROUGHPUT_SEARCH=${THROUGHPUT_SEARCH:-detail}
 PROBE=${PROBE:-16}
+SEARCH_MIN_BLOCKS=${SEARCH_MIN_BLOCKS:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 [ -f "$KIT/manifest.json" ] || { echo "run_device_checks: no kit at $KIT (make gpu-kit)" >&2; exit 2; }
 mkdir -p "$OUT"
@@ -47,7 +49,8 @@ log "device: $(tr '\n' ' ' < "$OUT/device.txt")"
 # 2. Core-only build (C++17 compiler, CMake and, unless dry, the CUDA toolkit).
 log "build: core only, CUDA $cuda, $JOBS jobs"
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DVSCREEN_RDKIT=OFF -DVSCREEN_OPENMM=OFF -DVSCREEN_PYTHON=OFF \
-  -DVSCREEN_TESTS=OFF -DVSCREEN_BENCHMARKS=OFF -DVSCREEN_CUDA=$cuda -DCMAKE_CUDA_ARCHITECTURES=90 > "$RAW/build.log" 2>&1
+  -DVSCREEN_TESTS=OFF -DVSCREEN_BENCHMARKS=OFF -DVSCREEN_CUDA=$cuda -DCMAKE_CUDA_ARCHITECTURES=90 \
+  -DVSCREEN_CUDA_SEARCH_MIN_BLOCKS="$SEARCH_MIN_BLOCKS" > "$RAW/build.log" 2>&1
 cmake --build "$BUILD" -j"$JOBS" --target vscreen_dock >> "$RAW/build.log" 2>&1 || { tail -30 "$RAW/build.log"; exit 1; }
 APP="$BUILD/bin/vscreen-dock"
 log "build: done"

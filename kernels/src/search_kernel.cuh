@@ -17,8 +17,16 @@ struct DeviceTask {
 
 /// Warp w of block b runs task b * warps_per_block + w. kShared: its scratch is slice w (scratch_stride floats) of the
 /// block's dynamic shared memory; otherwise `global_scratch + task.scratch`. Whole warps leave together.
+/// VSCREEN_SEARCH_MIN_BLOCKS (CMake VSCREEN_CUDA_SEARCH_MIN_BLOCKS, unset by default): resident 128-thread blocks per SM
+/// the compiler must allow, i.e. a register cap (4: 128 registers; at that cap the shared variant spills 68 bytes).
+#if defined(VSCREEN_SEARCH_MIN_BLOCKS) && VSCREEN_SEARCH_MIN_BLOCKS > 0
+#define VSCREEN_SEARCH_BOUNDS __launch_bounds__(128, VSCREEN_SEARCH_MIN_BLOCKS)
+#else
+#define VSCREEN_SEARCH_BOUNDS
+#endif
+
 template <bool kShared>
-__global__ void search_warps_kernel(const LigandView* ligands, const MonteCarloParams* params,
+__global__ void VSCREEN_SEARCH_BOUNDS search_warps_kernel(const LigandView* ligands, const MonteCarloParams* params,
                                     const unsigned long long* keys, const DeviceTask* tasks, long num_tasks,
                                     GridView grid, PairTableView table, unsigned long long seed, long scratch_stride,
                                     float* global_scratch, float* outputs) {
