@@ -83,15 +83,17 @@ def variants(raw):
     """The CUDA search kernel per variant and size bucket (the timings' profiles), and whether the global-memory
     variant's run gave the default run's bytes (same math, other memory)."""
     runs = {}
-    for name, f in (("default (repeat a)", "repeat_a"), ("global memory", "variant_global")):
+    for name, f in (("default (repeat a)", "repeat_a"), ("global memory", "variant_global"),
+                    ("128-register cap", "variant_cap")):
         t = load(raw / f"{f}_timings.json")
         if t:
             runs[name] = dict(ligands_per_s=t["ligands_per_s"], work_s=t["work_s"], profile=t.get("profile", {}))
-    a, g = raw / "repeat_a.json", raw / "variant_global.json"
+    a, g, c = raw / "repeat_a.json", raw / "variant_global.json", raw / "variant_cap.json"
     same = a.read_bytes() == g.read_bytes() if a.exists() and g.exists() else None
+    same_cap = a.read_bytes() == c.read_bytes() if a.exists() and c.exists() else None
     tp = [load(f) for f in sorted(raw.glob("throughput_*_timings.json"))]
     grids = [t["profile"] for t in tp if t and t.get("profile")]
-    return dict(runs=runs, global_same_bytes_as_default=same,
+    return dict(runs=runs, global_same_bytes_as_default=same, capped_same_bytes_as_default=same_cap,
                 throughput_profiles=grids)
 
 
@@ -141,6 +143,8 @@ def main():
     v = report["variants"]
     if v["global_same_bytes_as_default"] is not None:
         print(f"{'  global-memory kernel: same bytes':34s} {str(v['global_same_bytes_as_default']):>40s}")
+    if v["capped_same_bytes_as_default"] is not None:
+        print(f"{'  128-register kernel: same bytes':34s} {str(v['capped_same_bytes_as_default']):>40s}")
     for name, run in v["runs"].items():
         prof = run["profile"]
         print(f"{'sample, ' + name:34s} {'%.3g ligands/s' % run['ligands_per_s']:>40s}")
