@@ -27,7 +27,6 @@ namespace vscreen {
 namespace {
 
 using cuda::DeviceBuffer;
-using cuda::DeviceTask;
 using cuda::PackedLigands;
 
 /// One warp per pose: the team form of the energy (energy.hpp) with cuda::WarpTeam.
@@ -159,37 +158,15 @@ public:
         const size_t budget = free_bytes / 10 * 7;
         std::vector<std::vector<float>> host_outputs;
         std::vector<std::pair<size_t, long>> where(batch.jobs.size() * static_cast<size_t>(chains));  // (host, offset)
-        size_t b = 0, pos = 0;
-        while (b < buckets.size()) {
-            std::vector<Piece> round;
-            size_t used = 0;
-            bool full = false;
-            while (b < buckets.size() && !full) {
-                const TaskBucket& bucket = buckets[b];
-                const Variant& var = variants[b];
-                Piece p;
-                p.bucket = b;
-                while (pos < bucket.tasks.size()) {
-                    const PlannedTask& pt = bucket.tasks[pos];
-                    const LigandView L = batch.jobs[pt.job].model->view();
-                    const long out = task_output_floats(L, batch.jobs[pt.job].params.capacity);
-                    const long scr = var.shared ? 0 : task_scratch_floats(L);
-                    const size_t bytes = static_cast<size_t>(out + scr) * sizeof(float);
-                    if (used + bytes > budget && (!p.tasks.empty() || !round.empty())) { full = true; break; }
-                    p.tasks.push_back(DeviceTask{pt.job, pt.chain, p.output_floats, p.scratch_floats});
-                    p.output_floats += out;
-                    p.scratch_floats += scr;
-                    used += bytes;
-                    ++pos;
-                }
-                if (!p.tasks.empty()) round.push_back(std::move(p));
-                if (pos == bucket.tasks.size()) { ++b; pos = 0; }
-            }
-            run_round(round, buckets, variants, ligands, d_params, d_keys, grid, table, batch.seed);
-            for (Piece& p : round) {
+        std::vector<bool> global_scratch;
+        for (const Variant& v : variants) global_scratch.push_back(!v.shared);
+        for (const std::vector<LaunchPiece>& round : plan_launch_rounds(batch, buckets, global_scratch, budget)) {
+            std::vector<std::vector<float>> got = run_round(round, buckets, variants, ligands, d_params, d_keys, grid,
+                                                            table, batch.seed);
+            for (size_t i = 0; i < round.size(); ++i) {
                 const size_t h = host_outputs.size();
-                host_outputs.push_back(std::move(p.host));
-                for (const DeviceTask& t : p.tasks)
+                host_outputs.push_back(std::move(got[i]));
+                for (const LaunchTask& t : round[i].tasks)
                     where[static_cast<size_t>(t.job) * chains + t.chain] = {h, t.output};
             }
         }
@@ -209,14 +186,6 @@ public:
     }
 
 private:
-    /// A launch: tasks of one bucket with their output and scratch offsets, and what came back.
-    struct Piece {
-        size_t bucket = 0;
-        std::vector<DeviceTask> tasks;
-        long output_floats = 0, scratch_floats = 0;
-        std::vector<float> host;
-    };
-
     Variant variant_for(long scratch_floats) const {
         Variant v;
         const long per_warp = scratch_floats * static_cast<long>(sizeof(float));
@@ -230,7 +199,8 @@ private:
         return v;
     }
 
-    void run_round(std::vector<Piece>& round, const std::vector<TaskBucket>& buckets,
+    /// Runs the launches of a round, each on its own stream; returns each launch's outputs.
+    std::vector<std::vector<float>> run_round(const std::vector<LaunchPiece>& round, const std::vector<TaskBucket>& buckets,
                    const std::vector<Variant>& variants, const PackedLigands& ligands,
                    const DeviceBuffer<MonteCarloParams>& params, const DeviceBuffer<unsigned long long>& keys,
                    const GridView& grid, const PairTableView& table, std::uint64_t seed) {
@@ -238,16 +208,17 @@ private:
         std::vector<cudaStream_t> streams(n);
         std::vector<cudaEvent_t> start(n), stop(n);
         std::vector<std::unique_ptr<DeviceBuffer<float>>> outputs(n), scratch(n);
-        std::vector<std::unique_ptr<DeviceBuffer<DeviceTask>>> tasks(n);
+        std::vector<std::unique_ptr<DeviceBuffer<LaunchTask>>> tasks(n);
+        std::vector<std::vector<float>> host(n);
         for (size_t i = 0; i < n; ++i) {
-            Piece& p = round[i];
+            const LaunchPiece& p = round[i];
             const Variant& var = variants[p.bucket];
             VSCREEN_CUDA_CHECK(cudaStreamCreateWithFlags(&streams[i], cudaStreamNonBlocking));
             VSCREEN_CUDA_CHECK(cudaEventCreate(&start[i]));
             VSCREEN_CUDA_CHECK(cudaEventCreate(&stop[i]));
             outputs[i] = std::make_unique<DeviceBuffer<float>>(p.output_floats);
             scratch[i] = std::make_unique<DeviceBuffer<float>>(p.scratch_floats);
-            tasks[i] = std::make_unique<DeviceBuffer<DeviceTask>>();
+            tasks[i] = std::make_unique<DeviceBuffer<LaunchTask>>();
             tasks[i]->upload(p.tasks, streams[i]);
             const long num = static_cast<long>(p.tasks.size());
             const int blocks = static_cast<int>((num + var.warps - 1) / var.warps);
@@ -271,12 +242,12 @@ private:
         // Downloads after every launch: a copy into pageable memory returns only when done, so one issued between
         // two launches would hold the second bucket back until the first had finished.
         for (size_t i = 0; i < n; ++i) {
-            round[i].host.resize(round[i].output_floats);
-            outputs[i]->download(round[i].host.data(), round[i].host.size(), streams[i]);
+            host[i].resize(round[i].output_floats);
+            outputs[i]->download(host[i].data(), host[i].size(), streams[i]);
             VSCREEN_CUDA_CHECK(cudaStreamSynchronize(streams[i]));
             float ms = 0;
             VSCREEN_CUDA_CHECK(cudaEventElapsedTime(&ms, start[i], stop[i]));
-            const Piece& p = round[i];
+            const LaunchPiece& p = round[i];
             const Variant& var = variants[p.bucket];
             SearchLaunch l;
             l.variant = var.name();
@@ -292,6 +263,7 @@ private:
             cudaEventDestroy(stop[i]);
             cudaStreamDestroy(streams[i]);
         }
+        return host;
     }
 
     /// The pair table on the device, uploaded again only when its contents change.

@@ -3,20 +3,11 @@
 #pragma once
 
 #include "warp_team.cuh"
+#include "vscreen/search_plan.hpp"
 #include "vscreen/search_task.hpp"
 
 namespace vscreen::cuda {
 
-/// A task as the kernel reads it: the job, the chain, and float offsets of its output and (global variant) scratch.
-struct DeviceTask {
-    int job;
-    int chain;
-    long output;
-    long scratch;
-};
-
-/// Warp w of block b runs task b * warps_per_block + w. kShared: its scratch is slice w (scratch_stride floats) of the
-/// block's dynamic shared memory; otherwise `global_scratch + task.scratch`. Whole warps leave together.
 /// VSCREEN_SEARCH_MIN_BLOCKS (CMake VSCREEN_CUDA_SEARCH_MIN_BLOCKS, unset by default): resident 128-thread blocks per SM
 /// the compiler must allow, i.e. a register cap (4: 128 registers; at that cap the shared variant spills 68 bytes).
 #if defined(VSCREEN_SEARCH_MIN_BLOCKS) && VSCREEN_SEARCH_MIN_BLOCKS > 0
@@ -27,14 +18,14 @@ struct DeviceTask {
 
 template <bool kShared>
 __global__ void VSCREEN_SEARCH_BOUNDS search_warps_kernel(const LigandView* ligands, const MonteCarloParams* params,
-                                    const unsigned long long* keys, const DeviceTask* tasks, long num_tasks,
+                                    const unsigned long long* keys, const LaunchTask* tasks, long num_tasks,
                                     GridView grid, PairTableView table, unsigned long long seed, long scratch_stride,
                                     float* global_scratch, float* outputs) {
     extern __shared__ float4 shared_scratch[];
     const int warp = static_cast<int>(threadIdx.x / 32);
     const long t = static_cast<long>(blockIdx.x) * (blockDim.x / 32) + warp;
     if (t >= num_tasks) return;
-    const DeviceTask task = tasks[t];
+    const LaunchTask task = tasks[t];
     const LigandView L = ligands[task.job];
     float* scratch = kShared ? reinterpret_cast<float*>(shared_scratch) + warp * scratch_stride
                              : global_scratch + task.scratch;

@@ -47,4 +47,45 @@ std::vector<TaskBucket> plan_task_buckets(const SearchBatch& batch) {
     return out;
 }
 
+std::vector<std::vector<LaunchPiece>> plan_launch_rounds(const SearchBatch& batch, const std::vector<TaskBucket>& buckets,
+                                                         const std::vector<bool>& global_scratch, size_t budget_bytes) {
+    std::vector<std::vector<LaunchPiece>> rounds;
+    size_t b = 0, pos = 0;
+    while (b < buckets.size()) {
+        std::vector<LaunchPiece> round;
+        size_t used = 0;
+        bool full = false;
+        while (b < buckets.size() && !full) {
+            const TaskBucket& bucket = buckets[b];
+            const bool global = b < global_scratch.size() && global_scratch[b];
+            LaunchPiece p;
+            p.bucket = b;
+            while (pos < bucket.tasks.size()) {
+                const PlannedTask& t = bucket.tasks[pos];
+                const SearchJob& job = batch.jobs[static_cast<size_t>(t.job)];
+                const LigandView L = job.model->view();
+                const long out = task_output_floats(L, job.params.capacity);
+                const long scr = global ? task_scratch_floats(L) : 0;
+                const size_t bytes = static_cast<size_t>(out + scr) * sizeof(float);
+                if (used + bytes > budget_bytes && (!p.tasks.empty() || !round.empty())) {
+                    full = true;
+                    break;
+                }
+                p.tasks.push_back(LaunchTask{t.job, t.chain, p.output_floats, p.scratch_floats});
+                p.output_floats += out;
+                p.scratch_floats += scr;
+                used += bytes;
+                ++pos;
+            }
+            if (!p.tasks.empty()) round.push_back(std::move(p));
+            if (pos == bucket.tasks.size()) {
+                ++b;
+                pos = 0;
+            }
+        }
+        rounds.push_back(std::move(round));
+    }
+    return rounds;
+}
+
 }  // namespace vscreen

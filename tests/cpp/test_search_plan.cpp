@@ -102,3 +102,65 @@ TEST(SearchPlan, SizeClasses) {
     EXPECT_EQ(size_class_of((1L << kMinSizeClass) + 4), kMinSizeClass + 1);
     EXPECT_EQ(size_class_of(1L << 20), 20);
 }
+
+namespace {
+
+/// Checks the rounds: every task once and in its bucket's order, offsets packed in task order within each launch,
+/// scratch only for global-memory buckets, every round within the budget unless it holds a single task.
+void check_rounds(const Jobs& jobs, const std::vector<TaskBucket>& plan, const std::vector<bool>& global,
+                  const std::vector<std::vector<LaunchPiece>>& rounds, size_t budget) {
+    std::vector<std::vector<PlannedTask>> seen(plan.size());
+    for (const auto& round : rounds) {
+        ASSERT_FALSE(round.empty());
+        size_t bytes = 0, tasks = 0;
+        for (const LaunchPiece& p : round) {
+            ASSERT_LT(p.bucket, plan.size());
+            long out = 0, scr = 0;
+            for (const LaunchTask& t : p.tasks) {
+                const SearchJob& j = jobs.batch.jobs[t.job];
+                EXPECT_EQ(t.output, out);
+                EXPECT_EQ(t.scratch, scr);
+                out += task_output_floats(j.model->view(), j.params.capacity);
+                if (global[p.bucket]) scr += task_scratch_floats(j.model->view());
+                seen[p.bucket].push_back(PlannedTask{t.job, t.chain});
+            }
+            EXPECT_EQ(p.output_floats, out);
+            EXPECT_EQ(p.scratch_floats, scr);
+            bytes += static_cast<size_t>(out + scr) * sizeof(float);
+            tasks += p.tasks.size();
+        }
+        if (tasks > 1) EXPECT_LE(bytes, budget);
+    }
+    for (size_t b = 0; b < plan.size(); ++b) {
+        ASSERT_EQ(seen[b].size(), plan[b].tasks.size()) << "bucket " << b;
+        for (size_t k = 0; k < seen[b].size(); ++k) {
+            EXPECT_EQ(seen[b][k].job, plan[b].tasks[k].job);
+            EXPECT_EQ(seen[b][k].chain, plan[b].tasks[k].chain);
+        }
+    }
+}
+
+}  // namespace
+
+TEST(SearchPlan, LaunchRoundsPackEveryTaskWithinTheBudget) {
+    const Jobs jobs(9, 4);
+    const std::vector<TaskBucket> plan = plan_task_buckets(jobs.batch);
+    ASSERT_EQ(plan.size(), 2u);
+    const std::vector<bool> global{false, true};  // the larger bucket on shared memory, the smaller on global
+    const auto all = plan_launch_rounds(jobs.batch, plan, global, size_t{1} << 30);
+    ASSERT_EQ(all.size(), 1u);  // everything fits: one round, one launch per bucket
+    EXPECT_EQ(all[0].size(), 2u);
+    check_rounds(jobs, plan, global, all, size_t{1} << 30);
+    EXPECT_EQ(all[0][0].scratch_floats, 0);
+    EXPECT_GT(all[0][1].scratch_floats, 0);
+
+    const SearchJob& j0 = jobs.batch.jobs[0];
+    const size_t budget = 5 * static_cast<size_t>(task_output_floats(j0.model->view(), j0.params.capacity)) * 4;
+    const auto some = plan_launch_rounds(jobs.batch, plan, global, budget);
+    EXPECT_GT(some.size(), 4u);
+    check_rounds(jobs, plan, global, some, budget);
+
+    const auto single = plan_launch_rounds(jobs.batch, plan, global, 0);  // nothing fits: one task per round
+    EXPECT_EQ(single.size(), 9u * 4u);
+    check_rounds(jobs, plan, global, single, 0);
+}

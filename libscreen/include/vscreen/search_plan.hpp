@@ -21,6 +21,23 @@ struct TaskBucket {
     std::vector<PlannedTask> tasks;  ///< costliest first; equal costs by job, then chain
 };
 
+/// A task of a launch: its job and chain, and float offsets of its output and (global-memory scratch) scratch in the
+/// launch's buffers. Plain data: the CUDA search kernel reads it as is.
+struct LaunchTask {
+    int job;
+    int chain;
+    long output;
+    long scratch;
+};
+
+/// One launch: a run of one bucket's tasks (in the bucket's order) and the sizes of its output and scratch buffers.
+struct LaunchPiece {
+    size_t bucket = 0;
+    std::vector<LaunchTask> tasks;
+    long output_floats = 0;
+    long scratch_floats = 0;
+};
+
 /// The smallest size class: ligands with up to 2^kMinSizeClass floats (4 KiB) of scratch share one bucket.
 constexpr int kMinSizeClass = 10;
 
@@ -36,5 +53,11 @@ double task_cost(const LigandView& L, const MonteCarloParams& mc);
 /// Every task of the batch (jobs x batch.chains) exactly once, in buckets by size class, largest class first. Depends
 /// only on the jobs' ligands and parameters, never on scheduling; a job's chains all land in one bucket.
 std::vector<TaskBucket> plan_task_buckets(const SearchBatch& batch);
+
+/// The buckets' tasks as launches, in rounds whose buffers (outputs, and scratch where global_scratch[bucket]) fit in
+/// `budget_bytes`: the launches of a round run together, the rounds one after another. Buckets and their tasks keep
+/// their order; a round holds at least one task, so a task larger than the budget still runs (alone).
+std::vector<std::vector<LaunchPiece>> plan_launch_rounds(const SearchBatch& batch, const std::vector<TaskBucket>& buckets,
+                                                         const std::vector<bool>& global_scratch, size_t budget_bytes);
 
 }  // namespace vscreen
