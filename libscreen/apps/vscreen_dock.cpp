@@ -2,15 +2,18 @@
 // alone (no RDKit, OpenMM or Python), and writes the results and the timings as JSON. Built for the GPU machine.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "vscreen/backend.hpp"
@@ -34,7 +37,7 @@ namespace {
 
 const char* const kUsage =
     "usage: vscreen-dock --receptor R.pdbqt --ligands DIR|FILE.pdbqt --center X Y Z --size X Y Z --out RESULTS.json\n"
-    "                    [--mode dock|score] [--backend auto|cpu|cuda[:N]] [--threads N] [--seed S]\n"
+    "                    [--mode dock|score|grids] [--backend auto|cpu|cuda[:N]] [--threads N] [--seed S]\n"
     "                    [--search fast|balanced|detail] [--exhaustiveness N] [--search-scale F] [--batch N]\n"
     "                    [--first K] [--limit N] [--time-limit S] [--timings TIMINGS.json]\n"
     "  dock:  docks every ligand (sorted by file name), --batch ligands per dock() call (0: all in one);\n"
@@ -43,7 +46,11 @@ const char* const kUsage =
     "         would pass S seconds (the results and timings then hold the ligands docked).\n"
     "  score: inter and intra energies of each ligand's input pose on the grid maps (no search); with a cuda\n"
     "         back-end on the device (one warp per pose), else on the CPU.\n"
-    "  RESULTS.json holds no timings (the same inputs and seed give the same bytes); TIMINGS.json does.\n";
+    "  grids: the grid maps of the ligands' types built on the CPU and (cuda back-end) on the device, compared\n"
+    "         value by value (the CPU against itself otherwise).\n"
+    "  RESULTS.json holds no timings (the same inputs and seed give the same bytes); TIMINGS.json does, with the\n"
+    "  back-end's profile (device back-ends: grid-map passes and kernel time per variant and size bucket).\n"
+    "  VSCREEN_CUDA_SEARCH=shared|global|auto picks the CUDA search kernel's variant (default auto).\n";
 
 struct Options {
     std::string receptor, ligands, out, timings, mode = "dock", backend = "auto", search;
@@ -91,7 +98,8 @@ Options parse(int argc, char** argv) {
     }
     if (o.receptor.empty() || o.ligands.empty() || o.out.empty() || !o.has_center || !o.has_size)
         fail<InputError>("--receptor, --ligands, --center, --size and --out are required\n", kUsage);
-    if (o.mode != "dock" && o.mode != "score") fail<InputError>("--mode is dock or score, not ", o.mode);
+    if (o.mode != "dock" && o.mode != "score" && o.mode != "grids")
+        fail<InputError>("--mode is dock, score or grids, not ", o.mode);
     return o;
 }
 
@@ -142,6 +150,40 @@ std::vector<bool> types_of(const std::vector<Ligand>& ligands) {
     return t;
 }
 
+/// A back-end's search profile as JSON: the searches, the device grid-map passes, and the launches summed per
+/// (variant, size bucket): launches, tasks, kernel milliseconds (launches of one search overlap on their streams).
+std::string profile_json(const SearchProfile& p) {
+    struct Sum {
+        long launches = 0, tasks = 0, shared_bytes = 0, max_scratch_floats = 0;
+        int warps = 0;
+        double ms = 0;
+    };
+    std::map<std::pair<std::string, int>, Sum> by;
+    for (const SearchLaunch& l : p.launches) {
+        Sum& s = by[{l.variant, l.bucket}];
+        ++s.launches;
+        s.tasks += l.tasks;
+        s.ms += l.kernel_ms;
+        s.warps = l.warps_per_block;
+        s.shared_bytes = std::max(s.shared_bytes, l.shared_bytes);
+        s.max_scratch_floats = std::max(s.max_scratch_floats, l.max_scratch_floats);
+    }
+    std::ostringstream os;
+    os << "{\"searches\": " << p.searches << ", \"search_ms\": " << num(p.search_ms) << ", \"grid_builds\": "
+       << p.grid_builds << ", \"grid_reuses\": " << p.grid_reuses << ", \"grid_ms\": " << num(p.grid_ms)
+       << ", \"launches\": [";
+    bool first = true;
+    for (const auto& [key, s] : by) {
+        os << (first ? "" : ", ") << "{\"variant\": " << json_string(key.first) << ", \"bucket\": " << key.second
+           << ", \"launches\": " << s.launches << ", \"tasks\": " << s.tasks << ", \"warps_per_block\": " << s.warps
+           << ", \"shared_bytes\": " << s.shared_bytes << ", \"max_scratch_floats\": " << s.max_scratch_floats
+           << ", \"kernel_ms\": " << num(s.ms) << "}";
+        first = false;
+    }
+    os << "]}";
+    return os.str();
+}
+
 /// Energies of each ligand's input pose: on the device with a cuda back-end, else with the CPU's one-lane code.
 std::vector<EnergyParts> score_poses(const Receptor& receptor, const std::vector<Ligand>& ligands, const Box& box,
                                      const std::string& backend_name, int threads) {
@@ -165,6 +207,35 @@ std::vector<EnergyParts> score_poses(const Receptor& receptor, const std::vector
         out.push_back(evaluate_pose(ctx, pose.data(), EnergyCaps{}, nullptr));
     }
     return out;
+}
+
+/// Grid maps of the ligands' types on the CPU and, with a cuda back-end, on the device: values, how many differ, the
+/// largest difference.
+std::string compare_grids(const Receptor& receptor, const std::vector<Ligand>& ligands, const Box& box,
+                          const std::string& backend_name, int threads) {
+    const PairTable table(ScoringFunction::make(ScoringKind::Vina));
+    const std::vector<bool> types = types_of(ligands);
+    const GridMaps cpu(receptor, table, box, types, 0.375f, threads);
+    std::vector<float> other = cpu.data();
+#ifdef VSCREEN_HAVE_CUDA
+    if (backend_name.rfind("cuda", 0) == 0) {
+        const int device = backend_name.size() > 5 ? std::atoi(backend_name.c_str() + 5) : 0;
+        other = cuda_grid_maps(device, receptor, table, box, types, 0.375f);
+    }
+#else
+    (void)backend_name;
+#endif
+    if (other.size() != cpu.data().size()) fail<Error>("grid maps of ", other.size(), " values vs the CPU's ", cpu.data().size());
+    long differ = 0;
+    double worst = 0;
+    for (size_t i = 0; i < other.size(); ++i) {
+        differ += other[i] != cpu.data()[i];
+        worst = std::max(worst, std::fabs(static_cast<double>(other[i]) - cpu.data()[i]));
+    }
+    std::ostringstream os;
+    os << "{\"values\": " << other.size() << ", \"differ\": " << differ << ", \"max_abs_difference\": " << num(worst)
+       << "}";
+    return os.str();
 }
 
 int run(int argc, char** argv) {
@@ -203,7 +274,8 @@ int run(int argc, char** argv) {
         tj << "{\n  \"backend\": " << json_string(backend_name) << ",\n  \"mode\": " << json_string(o.mode)
            << ",\n  \"ligands\": " << done << ",\n  \"ligands_given\": " << ligands.size() << ",\n  \"read_s\": "
            << num(read_s) << ",\n  \"work_s\": " << num(work_s) << ",\n  \"ligands_per_s\": "
-           << num(work_s > 0 ? done / work_s : 0.0) << ",\n  \"evaluations\": " << evaluations << "\n}\n";
+           << num(work_s > 0 ? done / work_s : 0.0) << ",\n  \"evaluations\": " << evaluations
+           << ",\n  \"profile\": " << profile_json(backend->profile()) << "\n}\n";
         const std::string tmp = o.timings + ".part";
         std::ofstream(tmp) << tj.str();
         fs::rename(tmp, o.timings);
@@ -211,7 +283,9 @@ int run(int argc, char** argv) {
     const auto t_work = std::chrono::steady_clock::now();
     long evaluations = 0;
     size_t done = ligands.size();
-    if (o.mode == "score") {
+    if (o.mode == "grids") {
+        js << "\n    " << compare_grids(receptor, ligands, settings.box, backend_name, o.threads);
+    } else if (o.mode == "score") {
         const std::vector<EnergyParts> e = score_poses(receptor, ligands, settings.box, backend_name, o.threads);
         for (size_t i = 0; i < ligands.size(); ++i)
             js << (i ? "," : "") << "\n    {\"file\": " << json_string(files[i].filename().string())

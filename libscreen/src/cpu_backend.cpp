@@ -10,6 +10,7 @@ CpuBackend::CpuBackend(int threads) : threads_(detail::resolve_threads(threads))
 
 std::vector<JobPoses> CpuBackend::search(const SearchBatch& batch) {
     if (!batch.table) fail<Error>("CpuBackend::search: no pair table");
+    if (!batch.grid.maps && !batch.jobs.empty()) fail<Error>("CpuBackend::search: no grid maps in the batch");
     const long chains = batch.chains;
     const long tasks = static_cast<long>(batch.jobs.size()) * chains;
     std::vector<std::vector<float>> outputs(tasks);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <set>
 
 #include "vscreen/bfgs.hpp"
@@ -145,14 +146,23 @@ std::vector<DockingResult> dock(const Receptor& receptor, const std::vector<Liga
     const PairTable table(sf);
     const BatchModels batch_models(ligands);
     const std::vector<LigandModel>& models = batch_models.models;
-    const GridMaps maps(receptor, table, s.box, batch_models.types, s.grid_spacing, s.threads);
+    // Host maps, unless the back-end builds (and keeps) its own from the spec.
+    GridSpec spec;
+    spec.receptor = &receptor;
+    spec.box = s.box;
+    spec.spacing = s.grid_spacing;
+    spec.types = batch_models.types;
+    std::unique_ptr<GridMaps> maps;
+    if (!backend.builds_grid_maps())
+        maps = std::make_unique<GridMaps>(receptor, table, s.box, batch_models.types, s.grid_spacing, s.threads);
 
     // One search batch per chain count, on the same maps. A ligand's random streams depend on the seed, its
     // index in `ligands` and the chain number only, so its result does not depend on how the batches split.
     std::vector<JobPoses> found(ligands.size());
     for (const int count : std::set<int>(chains.begin(), chains.end())) {
         SearchBatch batch;
-        batch.grid = maps.view();
+        if (maps) batch.grid = maps->view();
+        batch.grid_spec = &spec;
         batch.table = &table;
         batch.chains = count;
         batch.seed = s.seed;
@@ -181,7 +191,7 @@ std::vector<DockingResult> dock(const Receptor& receptor, const std::vector<Liga
     std::vector<DockingResult> results(ligands.size());
     detail::parallel_for(static_cast<long>(ligands.size()), s.threads, [&](long i, int) {
         results[i] = finish_ligand(ligands[i], models[i], std::move(found[i].poses), scorer, s);
-        results[i].backend = backend.name();
+        results[i].backend = found[i].backend.empty() ? backend.name() : found[i].backend;
         results[i].evaluations = found[i].evaluations;
     });
     return results;

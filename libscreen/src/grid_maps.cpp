@@ -9,6 +9,7 @@
 
 #include "vscreen/detail/parallel.hpp"
 #include "vscreen/error.hpp"
+#include "vscreen/grid_point.hpp"
 
 namespace vscreen {
 
@@ -27,13 +28,11 @@ size_t grid_memory_limit() {
     return std::min(kMaxGridBytes, half);
 }
 
-GridMaps::GridMaps(const Receptor& receptor, const PairTable& table, const Box& box, const std::vector<bool>& types,
-                   float spacing, int threads) {
+GridView grid_layout(const Box& box, float spacing) {
     if (!(spacing > 0)) fail("grid spacing must be positive, got ", spacing);
     if (!(box.size.x > 0 && box.size.y > 0 && box.size.z > 0))
         fail("box size must be positive, got ", box.size.x, " ", box.size.y, " ", box.size.z);
-    if (types.size() != static_cast<size_t>(kXsCount)) fail<Error>("GridMaps: types must have ", kXsCount, " flags");
-    GridView& v = view_;
+    GridView v;
     v.dims[0] = grid_points_for(box.size.x, spacing);
     v.dims[1] = grid_points_for(box.size.y, spacing);
     v.dims[2] = grid_points_for(box.size.z, spacing);
@@ -42,6 +41,38 @@ GridMaps::GridMaps(const Receptor& receptor, const PairTable& table, const Box& 
     v.origin = box.center - 0.5f * spacing *
                                 make_vec3(static_cast<float>(v.dims[0] - 1), static_cast<float>(v.dims[1] - 1),
                                           static_cast<float>(v.dims[2] - 1));
+    for (int t = 0; t < kXsCount; ++t) v.map_of_type[t] = -1;
+    return v;
+}
+
+GridAtoms grid_atoms(const Receptor& receptor, const GridView& v) {
+    const float spacing = v.spacing;
+    const Vec3 lo = v.origin - make_vec3(kCutoff, kCutoff, kCutoff);
+    const Vec3 hi = v.origin + spacing * make_vec3(static_cast<float>(v.dims[0] - 1), static_cast<float>(v.dims[1] - 1),
+                                                   static_cast<float>(v.dims[2] - 1)) +
+                    make_vec3(kCutoff, kCutoff, kCutoff);
+    GridAtoms near;
+    for (size_t i = 0; i < receptor.size(); ++i) {
+        const Vec3 c = receptor.coords[i];
+        if (c.x < lo.x || c.y < lo.y || c.z < lo.z || c.x > hi.x || c.y > hi.y || c.z > hi.z) continue;
+        near.coords.push_back(c);
+        near.xs.push_back(receptor.xs[i]);
+    }
+    return near;
+}
+
+std::vector<int> grid_pair_index(const std::vector<int>& map_types) {
+    std::vector<int> pair_of(map_types.size() * kXsCount);
+    for (size_t m = 0; m < map_types.size(); ++m)
+        for (int r = 0; r < kXsCount; ++r) pair_of[m * kXsCount + r] = xs_pair_index(map_types[m], r);
+    return pair_of;
+}
+
+GridMaps::GridMaps(const Receptor& receptor, const PairTable& table, const Box& box, const std::vector<bool>& types,
+                   float spacing, int threads) {
+    GridView& v = view_;
+    v = grid_layout(box, spacing);
+    if (types.size() != static_cast<size_t>(kXsCount)) fail<Error>("GridMaps: types must have ", kXsCount, " flags");
     std::vector<int> map_types;
     for (int t = 0; t < kXsCount; ++t) {
         v.map_of_type[t] = types[t] ? static_cast<int>(map_types.size()) : -1;
@@ -64,52 +95,23 @@ GridMaps::GridMaps(const Receptor& receptor, const PairTable& table, const Box& 
         fail<CapacityError>("cannot allocate ", bytes / gib, " GiB of grid maps for the search box; use a smaller box");
     }
 
-    // Receptor atoms that can reach the grid.
-    const Vec3 lo = v.origin - make_vec3(kCutoff, kCutoff, kCutoff);
-    const Vec3 hi = v.origin + spacing * make_vec3(static_cast<float>(v.dims[0] - 1), static_cast<float>(v.dims[1] - 1),
-                                                   static_cast<float>(v.dims[2] - 1)) +
-                    make_vec3(kCutoff, kCutoff, kCutoff);
-    std::vector<Vec3> near;
-    std::vector<unsigned char> near_xs;
-    for (size_t i = 0; i < receptor.size(); ++i) {
-        const Vec3 c = receptor.coords[i];
-        if (c.x < lo.x || c.y < lo.y || c.z < lo.z || c.x > hi.x || c.y > hi.y || c.z > hi.z) continue;
-        near.push_back(c);
-        near_xs.push_back(receptor.xs[i]);
-    }
-    // Pair index of (map type, receptor type).
-    std::vector<int> pair_of(static_cast<size_t>(nmaps) * kXsCount);
-    for (int m = 0; m < nmaps; ++m)
-        for (int r = 0; r < kXsCount; ++r) pair_of[m * kXsCount + r] = xs_pair_index(map_types[m], r);
-
+    // Receptor atoms that can reach the grid, and the pair index of (map type, receptor type).
+    const GridAtoms near = grid_atoms(receptor, v);
+    const std::vector<int> pair_of = grid_pair_index(map_types);
     const PairTableView tv = table.view();
     const int nx = v.dims[0], ny = v.dims[1], nz = v.dims[2];
+    const int num_near = static_cast<int>(near.coords.size());
     float* out = data_.data();
     detail::parallel_for(static_cast<long>(ny) * nz, threads, [&](long row, int) {
         const int iy = static_cast<int>(row % ny), iz = static_cast<int>(row / ny);
-        const float y = v.origin.y + iy * spacing, z = v.origin.z + iz * spacing;
-        std::vector<int> cand;
-        std::vector<float> cand_dyz2;
-        const float x0 = v.origin.x - kCutoff, x1 = v.origin.x + (nx - 1) * spacing + kCutoff;
-        for (size_t i = 0; i < near.size(); ++i) {
-            const float dy = near[i].y - y, dz = near[i].z - z;
-            const float d2 = dy * dy + dz * dz;
-            if (d2 < kCutoffSqr && near[i].x > x0 && near[i].x < x1) {
-                cand.push_back(static_cast<int>(i));
-                cand_dyz2.push_back(d2);
-            }
-        }
+        std::vector<int> cand(near.coords.size());
+        std::vector<float> cand_dyz2(near.coords.size());
+        const int ncand = grid_row_candidates(grid_row(v, iy, iz), near.coords.data(), num_near, cand.data(),
+                                              cand_dyz2.data());
         std::vector<double> acc(nmaps);
         for (int ix = 0; ix < nx; ++ix) {
-            const float x = v.origin.x + ix * spacing;
-            std::fill(acc.begin(), acc.end(), 0.0);
-            for (size_t k = 0; k < cand.size(); ++k) {
-                const float dx = near[cand[k]].x - x;
-                const float r2 = dx * dx + cand_dyz2[k];
-                if (r2 >= kCutoffSqr) continue;
-                const int* po = &pair_of[near_xs[cand[k]]];
-                for (int m = 0; m < nmaps; ++m) acc[m] += tv.energy(po[m * kXsCount], r2);
-            }
+            grid_point_energies(tv, pair_of.data(), nmaps, near.coords.data(), near.xs.data(), cand.data(),
+                                cand_dyz2.data(), ncand, grid_point_x(v, ix), acc.data());
             const long base = (static_cast<long>(iz) * ny + iy) * nx + ix;
             for (int m = 0; m < nmaps; ++m) out[m * points + base] = static_cast<float>(acc[m]);
         }

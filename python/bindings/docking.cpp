@@ -190,7 +190,8 @@ void add_docking(py::module_& m) {
             },
             "Docked modes, best first.")
         .def_readonly("unbound", &DockingResult::unbound, "Intramolecular energy of the best mode (Vina's UNBOUND).")
-        .def_readonly("backend", &DockingResult::backend, "Back-end that ran the search.")
+        .def_readonly("backend", &DockingResult::backend,
+                      "Back-end that ran the search: 'cpu', or 'cuda:N/warp-shared' / 'cuda:N/warp-global' (the CUDA kernel variant).")
         .def_readonly("evaluations", &DockingResult::evaluations,
                       "Energy evaluations the search made for this ligand, all chains together (its cost).")
         .def("__len__", [](const DockingResult& r) { return r.modes.size(); })

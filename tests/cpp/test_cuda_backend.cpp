@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <sstream>
 
 #include "test_helpers.hpp"
@@ -82,4 +83,67 @@ TEST(Cuda, RedockingTop1MatchesCpuAndIsDeterministic) {
     EXPECT_LT(rmsd_heavy(l, c[0].modes[0].coords, a[0].modes[0].coords), 1.0f);
     ASSERT_EQ(a[0].modes.size(), b[0].modes.size());
     for (size_t i = 0; i < a[0].modes.size(); ++i) EXPECT_EQ(a[0].modes[i].affinity, b[0].modes[i].affinity);
+}
+
+namespace {
+Ligand ligand_at(const std::string& name) { return read_ligand_pdbqt_file(data_path(name + "_ligand.pdbqt")); }
+}  // namespace
+
+TEST(Cuda, DeviceGridMapsEqualTheCpuMapsBitForBit) {
+    if (!have_gpu()) GTEST_SKIP() << "no CUDA device on this machine";
+    const Receptor r = read_receptor_pdbqt_file(data_path("1iep_receptor.pdbqt"));
+    const PairTable table(ScoringFunction::make(ScoringKind::Vina));
+    std::vector<bool> types(kXsCount, false);
+    for (const auto& a : ligand_at("1iep").atoms)
+        if (a.xs != kXsNone) types[a.xs] = true;
+    const DockingSettings s = imatinib_box();
+    const GridMaps cpu(r, table, s.box, types);
+    const std::vector<float> gpu = cuda_grid_maps(0, r, table, s.box, types);
+    ASSERT_EQ(gpu.size(), cpu.data().size());
+    long differ = 0;
+    for (size_t i = 0; i < gpu.size(); ++i) differ += gpu[i] != cpu.data()[i];
+    EXPECT_EQ(differ, 0) << "of " << gpu.size() << " grid values";
+}
+
+// The warp kernel's results depend on the seed, the ligand's index and its chains only: the same ligands docked
+// alone or with others, on the shared- or the global-memory variant, give the same modes; maps are built once per target.
+TEST(Cuda, WarpSearchIndependentOfBatchAndVariantAndReportsIt) {
+    if (!have_gpu()) GTEST_SKIP() << "no CUDA device on this machine";
+    register_cuda_backend();
+    const Receptor r = read_receptor_pdbqt_file(data_path("1iep_receptor.pdbqt"));
+    const Ligand a = ligand_at("1iep"), b = ligand_at("1s63");
+    DockingSettings s = imatinib_box();
+    s.seed = 7;
+    s.exhaustiveness = 4;
+    s.search_scale = 0.02f;
+    auto gpu = make_backend("cuda:0");
+    const auto pair = dock(r, {a, b}, s, *gpu);
+    const auto one = dock(r, {a}, s, *gpu);
+    const auto again = dock(r, {a, b}, s, *gpu);
+    ASSERT_FALSE(pair[0].modes.empty());
+    ASSERT_EQ(pair[0].modes.size(), one[0].modes.size());
+    for (size_t i = 0; i < one[0].modes.size(); ++i) EXPECT_EQ(pair[0].modes[i].affinity, one[0].modes[i].affinity);
+    for (int k = 0; k < 2; ++k) {
+        ASSERT_EQ(pair[k].modes.size(), again[k].modes.size());
+        for (size_t i = 0; i < pair[k].modes.size(); ++i) EXPECT_EQ(pair[k].modes[i].coords[0].x, again[k].modes[i].coords[0].x);
+        EXPECT_EQ(pair[k].backend.rfind("cuda:0/warp-", 0), 0u) << pair[k].backend;
+    }
+    const SearchProfile p = gpu->profile();
+    EXPECT_LE(p.grid_builds, 1);  // one target: the maps of both ligands' types once (0 if an earlier test built them)
+    EXPECT_GE(p.grid_reuses, 2);
+    EXPECT_GE(p.launches.size(), 3u);
+    // Another back-end on the device (as the Python binding makes one per dock() call) finds the maps computed.
+    auto other = make_backend("cuda:0");
+    dock(r, {b}, s, *other);
+    EXPECT_EQ(other->profile().grid_builds, 0);
+    EXPECT_EQ(other->profile().grid_reuses, 1);
+    setenv("VSCREEN_CUDA_SEARCH", "global", 1);
+    auto global = make_backend("cuda:0");
+    unsetenv("VSCREEN_CUDA_SEARCH");
+    const auto g = dock(r, {a, b}, s, *global);
+    for (int k = 0; k < 2; ++k) {
+        EXPECT_EQ(g[k].backend, "cuda:0/warp-global");
+        ASSERT_EQ(g[k].modes.size(), pair[k].modes.size());
+        for (size_t i = 0; i < g[k].modes.size(); ++i) EXPECT_EQ(g[k].modes[i].affinity, pair[k].modes[i].affinity);
+    }
 }

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "team_emulator.hpp"
@@ -16,6 +18,7 @@
 #include "vscreen/monte_carlo.hpp"
 #include "vscreen/pdbqt.hpp"
 #include "vscreen/rng.hpp"
+#include "vscreen/search_task.hpp"
 #include "vscreen/workspace.hpp"
 
 using namespace vscreen;
@@ -274,4 +277,74 @@ TEST(Team, ButterflyReductionGivesEveryLaneTheSameSum) {
 
 TEST(Team, EmulatorRefusesLaneCountsThatAreNotPowersOfTwo) {
     EXPECT_THROW(test::run_team(6, [](test::EmulatedTeam&) {}), std::invalid_argument);
+}
+
+namespace {
+
+/// The search kernel's arrangement on the emulator: `teams` teams of `lanes` lanes run at once, each taking tasks
+/// (job, chain) from `order` in turn (team w takes tasks w, w + teams, ...) on its own slice of one scratch block
+/// (stride floats apart, as the shared-memory variant lays warps out); every task writes its own output slice.
+std::vector<std::vector<float>> run_tasks(Complex& c, const std::vector<MonteCarloParams>& params,
+                                          const std::vector<std::pair<int, int>>& order, int teams, int lanes) {
+    const LigandView L = c.model.view();
+    const long stride = (chain_scratch_floats(L) + 3) / 4 * 4;
+    std::vector<float> scratch(static_cast<size_t>(stride) * teams, -1.0f);
+    std::vector<std::vector<float>> outputs(order.size());
+    std::vector<std::thread> threads;
+    for (int w = 0; w < teams; ++w)
+        threads.emplace_back([&, w] {
+            for (size_t k = static_cast<size_t>(w); k < order.size(); k += static_cast<size_t>(teams)) {
+                const auto [job, chain] = order[k];
+                std::vector<float>& out = outputs[static_cast<size_t>(job) * 2 + chain];
+                out.assign(chain_poses_floats(L, params[job].capacity), 0.0f);
+                test::run_team(lanes, [&](test::EmulatedTeam& team) {
+                    run_search_task(team, L, params[job], c.maps.view(), c.table.view(), 99,
+                                    static_cast<unsigned long long>(job), chain, scratch.data() + w * stride, out.data());
+                });
+            }
+        });
+    for (std::thread& t : threads) t.join();
+    return outputs;
+}
+
+}  // namespace
+
+// Two emulated teams running the tasks of a bucket in one order and two others in the reverse order on other slots
+// give the same bytes per task (a task depends on the seed, its job's key and its chain only, not on where or when it
+// ran), and one lane of run_search_task is the CPU back-end's chain bit for bit.
+TEST(Team, SearchTasksGiveTheSameBytesInAnyOrderAndSlot) {
+    Complex c("1s63");
+    std::vector<MonteCarloParams> params(2);
+    for (int j = 0; j < 2; ++j) {
+        params[j].box_lower = c.box.lower();
+        params[j].box_upper = c.box.upper();
+        params[j].steps = 1 + j;
+        params[j].local_steps = 6;
+        params[j].gyration_radius = c.model.gyration_radius();
+    }
+    const std::vector<std::pair<int, int>> forward{{0, 0}, {0, 1}, {1, 0}, {1, 1}};
+    const std::vector<std::pair<int, int>> backward(forward.rbegin(), forward.rend());
+    const auto a = run_tasks(c, params, forward, 2, 8);  // 8 lanes: 32 x 2 emulated threads take a minute here
+    const auto b = run_tasks(c, params, backward, 2, 8);
+    ASSERT_EQ(a.size(), 4u);
+    for (size_t k = 0; k < a.size(); ++k) {
+        EXPECT_EQ(a[k], b[k]) << "task " << k;
+        const ChainPoses p = make_chain_poses(c.model.view(), params[k / 2].capacity, const_cast<float*>(a[k].data()));
+        EXPECT_GT(*p.count, 0) << "task " << k;
+    }
+    EXPECT_NE(a[0], a[1]);  // chains of one job draw different streams
+
+    // One lane: the CPU back-end's chain (run_chain with SerialTeam and the same stream) bit for bit.
+    const auto one = run_tasks(c, params, forward, 1, 1);
+    const LigandView L = c.model.view();
+    for (size_t k = 0; k < one.size(); ++k) {
+        const int job = static_cast<int>(k / 2), chain = static_cast<int>(k % 2);
+        std::vector<float> buffer(chain_scratch_floats(L)), out(chain_poses_floats(L, params[job].capacity), 0.0f);
+        ChainScratch s = make_chain_scratch(L, buffer.data());
+        EnergyContext ctx = make_energy_context(L, c.maps.view(), c.table.view(), s);
+        ChainPoses poses = make_chain_poses(L, params[job].capacity, out.data());
+        run_chain(ctx, params[job], Rng::for_chain(99, static_cast<std::uint64_t>(job), static_cast<std::uint64_t>(chain)),
+                  s, poses);
+        EXPECT_EQ(one[k], out) << "task " << k;
+    }
 }

@@ -34,6 +34,20 @@ constexpr size_t kMaxGridBytes = size_t{4} << 30;
 /// Grid points per axis beyond which a box edge is refused (CapacityError).
 constexpr int kMaxGridPointsPerAxis = 100000;
 
+/// The layout of grid maps over `box` (dims, origin, spacing; no maps, every type -1): the grid covers the box with
+/// ceil(size / spacing) intervals per axis, centred on it. Throws InputError for a non-positive size or spacing.
+GridView grid_layout(const Box& box, float spacing);
+
+/// Receptor atoms within the cutoff of a grid's bounds, in receptor order: what every map builder sums over.
+struct GridAtoms {
+    std::vector<Vec3> coords;
+    std::vector<unsigned char> xs;
+};
+GridAtoms grid_atoms(const Receptor& receptor, const GridView& layout);
+
+/// pair_of[m * kXsCount + t]: the pair-table index of (map_types[m], receptor type t), as grid_point_energies takes it.
+std::vector<int> grid_pair_index(const std::vector<int>& map_types);
+
 /// The grid-map memory bound in bytes: min(kMaxGridBytes, half the physical memory).
 size_t grid_memory_limit();
 
