@@ -122,7 +122,7 @@ std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, 
         return cid >= 0 ? std::vector<int>{cid} : std::vector<int>{};
     };
 
-    // conformers whose geometry has the requested stereo (every method can invert a centre or a double bond)
+    // conformers whose geometry has the requested stereo (an embedding can invert a centre or a double bond)
     auto with_requested_stereo = [&](const RDKit::ROMol& m, std::vector<int> ids) {
         ids.erase(std::remove_if(ids.begin(), ids.end(),
                                  [&](int cid) { return stereo_signature(m, cid, &mol) != requested_stereo; }),
@@ -135,7 +135,7 @@ std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, 
     // scoring ignores; the clean-up below relaxes them). The hydrogens of specified stereocentres stay explicit: a
     // three-coordinate centre's chiral volume is too weak a constraint (on every 10th approved drug, 283 of 295
     // forms keep their stereo with them, 263 without). Then, with every hydrogen (macrocycles, crowded centres):
-    // from random starting coordinates, from the eigenvector start, and without the torsion preferences (ETDG),
+    // from the eigenvector start, from random starting coordinates, and without the torsion preferences (ETDG),
     // which some bridged bicyclics need in RDKit 2022.09.
     RDKit::UINT_VECT stereo_hydrogen_owners;
     for (const RDKit::Atom* a : input.atoms())
@@ -152,7 +152,11 @@ std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, 
         if (!cids.empty()) mol = std::move(heavy);
     }
     for (int method = 0; method < 4 && cids.empty(); ++method) {
-        cids = with_requested_stereo(mol, embed(mol, embed_parameters(seed, method == 0 || method == 3, method < 2)));
+        cids = embed(mol, embed_parameters(seed, method == 1 || method == 3, method < 2));
+        // ETKDGv3 with every hydrogen is taken as it comes, as before the heavy-atom path existed: refusing its
+        // stereo mismatches would lose famotidine and the rapamycin-like macrocycles, whose ring double bonds
+        // RDKit 2022.09 cannot embed as specified; ETDG is kept only with the requested stereo
+        if (method >= 2) cids = with_requested_stereo(mol, cids);
         if (cids.empty()) mol.clearConformers();
     }
     if (cids.empty())
