@@ -102,15 +102,12 @@ class MMFFTerms:
 
 def _mmff_properties(mol, variant: str):
     from rdkit.Chem import AllChem
-    from rdkit import RDLogger
+    from rdkit import rdBase
     bad = sorted({a.GetSymbol() for a in mol.GetAtoms() if a.GetSymbol() not in MMFF_ELEMENTS})
     if bad:
         raise LigandParameterError(f"MMFF94 has no atom types for element(s) {', '.join(bad)}")
-    RDLogger.DisableLog("rdApp.*")  # RDKit logs the untyped atoms; the reason is raised instead
-    try:
+    with rdBase.BlockLogs():  # RDKit logs the untyped atoms; the reason is raised instead (state restored after)
         props = AllChem.MMFFGetMoleculeProperties(mol, mmffVariant=variant)
-    finally:
-        RDLogger.EnableLog("rdApp.*")
     if props is None:
         raise LigandParameterError(f"{variant} atom typing failed (an atom in an environment {variant} does not "
                                    "cover, e.g. hypervalent or unusual bonding)")

@@ -48,10 +48,11 @@ def featurize(molecules: Sequence[Tuple[str, str]], spec: FeatureSpec = FeatureS
 
     molecules: (text, format) pairs, format as MoleculeRecord.format. Unread molecules get a zero row and
     ok False (they are never picked and get no prediction)."""
-    from rdkit import RDLogger
+    from rdkit import rdBase
     from rdkit.Chem import rdFingerprintGenerator
-    RDLogger.DisableLog("rdApp.*")
-    try:
+    # BlockLogs restores the state it found; EnableLog would switch RDKit's (process-wide) logs back on under a
+    # preparation running in another thread, which had them off
+    with rdBase.BlockLogs():
         gen = rdFingerprintGenerator.GetMorganGenerator(radius=spec.radius, fpSize=spec.bits)
         fns = _descriptor_functions() if spec.descriptors else []
         X = np.zeros((len(molecules), spec.width), dtype=np.float32)
@@ -67,5 +68,3 @@ def featurize(molecules: Sequence[Tuple[str, str]], spec: FeatureSpec = FeatureS
                 X[i, -1] = sum(a.GetFormalCharge() for a in mol.GetAtoms())
             ok[i] = True
         return X, ok
-    finally:
-        RDLogger.EnableLog("rdApp.*")
