@@ -15,7 +15,7 @@ import pytest
 
 import vscreen
 from conftest import kill_when, run_on_local_cluster
-from test_campaign_run import CENTER, SIZE, _cli, _rows, _same_rows, reference  # noqa: F401 (fixture)
+from test_campaign_run import _reference_cli, _rows, _same_rows, reference  # noqa: F401 (fixture)
 from vscreen.campaign import CampaignError, run_campaign
 from vscreen.campaign import store as store_module
 from vscreen.campaign.store import CampaignStore
@@ -128,9 +128,7 @@ def test_dask_worker_killed_in_the_middle_of_a_chunk(reference, tmp_path):
 def test_second_process_on_the_same_shard_is_refused(reference, tmp_path, data_dir):
     cfg, _, expected, _ = reference
     out = tmp_path / "camp"
-    cmd = _cli("--receptor", data_dir / "1iep_receptor.pdbqt", "--library", cfg.library.paths[0],
-               "--center", *CENTER, "--size", *SIZE, "--chunk-size", 2, "--exhaustiveness", 1, "--search-scale",
-               0.05, "--seed", 7, "--num-modes", 3, "--threads", 1, "--no-progress", "--no-report", "--out", out)
+    cmd = _reference_cli(cfg, data_dir, "--threads", 1, "--out", out)
     first = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.time() + 300

@@ -96,12 +96,17 @@ def _cli(*args):
     return [sys.executable, "-m", "vscreen", "screen", *map(str, args)]
 
 
+def _reference_cli(cfg, data_dir, *args):
+    """`vscreen screen` of the reference campaign (same receptor, library, box and docking), plus `args`."""
+    return _cli("--receptor", data_dir / "1iep_receptor.pdbqt", "--library", cfg.library.paths[0],
+                "--center", *CENTER, "--size", *SIZE, "--chunk-size", 2, "--exhaustiveness", 1, "--search-scale",
+                0.05, "--seed", 7, "--num-modes", 3, "--no-progress", "--no-report", *args)
+
+
 def test_resume_after_kill_9(reference, tmp_path, data_dir):
     cfg, _, expected, _ = reference
     out = tmp_path / "camp"
-    cmd = _cli("--receptor", data_dir / "1iep_receptor.pdbqt", "--library", cfg.library.paths[0],
-               "--center", *CENTER, "--size", *SIZE, "--chunk-size", 2, "--exhaustiveness", 1, "--search-scale",
-               0.05, "--seed", 7, "--num-modes", 3, "--threads", 1, "--no-progress", "--no-report", "--out", out)
+    cmd = _reference_cli(cfg, data_dir, "--threads", 1, "--out", out)
     kill_when(cmd, lambda: glob.glob(str(out / "results" / "*" / "chunk-*.parquet")),
               "campaign ended before its first chunk", poll=0.01)
     done_at_kill = len(glob.glob(str(out / "results" / "*" / "chunk-*.parquet")))
@@ -325,12 +330,9 @@ def test_cluster_slurm_submits_workers_with_sbatch(reference, tmp_path, data_dir
         (bin_dir / name).chmod(0o755)
     env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", FAKE_SLURM_DIR=str(record))
     out = tmp_path / "camp"
-    r = subprocess.run(_cli("--receptor", data_dir / "1iep_receptor.pdbqt", "--library", cfg.library.paths[0],
-                            "--center", *CENTER, "--size", *SIZE, "--chunk-size", 2, "--exhaustiveness", 1,
-                            "--search-scale", 0.05, "--seed", 7, "--num-modes", 3, "--no-progress", "--no-report",
-                            "--name", "tiny", "--cluster", "slurm", "--cluster-queue", "short", "--cluster-cores", 1,
-                            "--cluster-memory", "2GB", "--cluster-walltime", "00:10:00", "--cluster-jobs", 2,
-                            "--cluster-directive=--gres=gpu:0", "--out", out),
+    r = subprocess.run(_reference_cli(cfg, data_dir, "--name", "tiny", "--cluster", "slurm", "--cluster-queue", "short",
+                                      "--cluster-cores", 1, "--cluster-memory", "2GB", "--cluster-walltime", "00:10:00",
+                                      "--cluster-jobs", 2, "--cluster-directive=--gres=gpu:0", "--out", out),
                        capture_output=True, text=True, timeout=300, env=env)
     assert r.returncode == 0, r.stderr + "".join(p.read_text() for p in record.glob("*.log"))
     assert "4 docked" in r.stdout
