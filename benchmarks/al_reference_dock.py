@@ -15,12 +15,12 @@ import csv
 import random
 import sys
 import time
-import tomllib
 from pathlib import Path
 
 import pandas as pd
 
 import vscreen
+from vscreen.campaign.config import load_config
 
 TARGETS = {"hs90a": "HSP90AA1", "mapk2": "MAPKAPK2", "mpro": None}
 DEMO = Path(vscreen.__file__).parent / "data" / "demo"
@@ -71,9 +71,8 @@ def main():
     if args.limit:
         mols = mols[:args.limit]
     if args.target == "mpro":
-        conf = tomllib.loads((DEMO / "demo.toml").read_text())["targets"][0]
-        tgt = vscreen.Target.from_pdbqt(str(DEMO / conf["receptor"]), (tuple(conf["center"]), tuple(conf["size"])),
-                                        name="mpro_6lu7")
+        demo = load_config(str(DEMO / "demo.toml")).targets[0]  # the demo campaign's receptor and box
+        tgt = vscreen.Target.from_pdbqt(demo.receptor, (demo.center, demo.size), name=demo.name)
     else:
         ds = data / "dockstring_targets" / "targets" / TARGETS[args.target]
         tgt = vscreen.Target.from_pdbqt(f"{ds}_target.pdbqt", load_box(f"{ds}_conf.txt"), name=args.target)
