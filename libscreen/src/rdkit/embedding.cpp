@@ -110,8 +110,10 @@ std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, 
     // (metal complexes) fails at once instead of after every embedding method.
     RDKit::RWMol mol(input);
     RDKit::MolOps::addHs(mol);
-    RDKit::RWMol typing_probe(mol);  // the typing changes aromaticity flags: probe a copy
-    if (!RDKit::MMFF::MMFFMolProperties(typing_probe).isValid() && !RDKit::UFF::getAtomTypes(mol).second)
+    // (The typing sets MMFF's aromaticity on `mol`; the stereo signatures re-perceive RDKit's, so they compare.)
+    auto typing = std::make_unique<RDKit::MMFF::MMFFMolProperties>(mol);
+    if (!typing->isValid()) typing.reset();
+    if (!typing && !RDKit::UFF::getAtomTypes(mol).second)
         fail("no MMFF94 or UFF parameters for this molecule; cannot clean up its 3D structure");
     const auto torsions = flexible_ring_torsions(mol);
     const int attempts = torsions.empty() ? 1 : (ring_conformers == 1 ? 1 : 4 * ring_conformers);
@@ -149,7 +151,10 @@ std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, 
         if (cids.empty()) continue;
         RDKit::MolOps::addHs(heavy, false, true);  // same atoms as `mol`, hydrogens in another order
         cids = heavy.getNumAtoms() == mol.getNumAtoms() ? with_requested_stereo(heavy, cids) : std::vector<int>{};
-        if (!cids.empty()) mol = std::move(heavy);
+        if (cids.empty()) continue;
+        mol = std::move(heavy);
+        typing = std::make_unique<RDKit::MMFF::MMFFMolProperties>(mol);  // the typing is per atom index
+        if (!typing->isValid()) typing.reset();
     }
     for (int method = 0; method < 4 && cids.empty(); ++method) {
         cids = embed(mol, embed_parameters(seed, method == 1 || method == 3, method < 2));
@@ -162,9 +167,6 @@ std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, 
     if (cids.empty())
         fail("3D embedding failed (ETKDGv3 on heavy atoms and with hydrogens, from random coordinates, and ETDG "
              "without torsion terms giving the requested stereochemistry)");
-    // typed once per molecule, on the molecule that is cleaned up (the typing sets MMFF's aromaticity on it)
-    auto typing = std::make_unique<RDKit::MMFF::MMFFMolProperties>(mol);
-    if (!typing->isValid()) typing.reset();
 
     clock.emplace(timings.force_field);
     std::vector<std::pair<double, int>> by_energy;
