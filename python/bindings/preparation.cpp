@@ -97,6 +97,8 @@ void add_preparation(py::module_& m) {
         .def_readonly("inchikey", &PreparedLigand::inchikey)
         .def_readonly("ring_forms", &PreparedLigand::ring_forms,
                       "forms of this stereoisomer that differ only in ring shape (this one included)")
+        .def_readonly("embedding", &PreparedLigand::embedding,
+                      "how its 3D was made: 'fragments' (ring templates + ideal geometry) or 'etkdg'")
         .def_readonly("ligand", &PreparedLigand::ligand)
         .def_readonly("timings", &PreparedLigand::timings,
                       "CPU seconds per preparation step of this input (first entry of the input; zeros on the rest)")

@@ -43,7 +43,7 @@ struct PreparationTimings {
     double tautomer = 0;      ///< canonical tautomer
     double protonate = 0;     ///< pH 7.4 rules, element and size checks
     double stereo = 0;        ///< stereoisomer enumeration
-    double embed = 0;         ///< 3D embedding (ETKDGv3 and its fallbacks), hydrogens, force-field typing
+    double embed = 0;         ///< 3D structure (fragment builder, ETKDGv3 and its fallbacks), hydrogens, typing
     double force_field = 0;   ///< MMFF94 / UFF clean-up of the embedded conformers
     double build = 0;         ///< docking ligand (typing, torsion tree, PDBQT) and form SMILES
 };
@@ -58,6 +58,7 @@ struct PreparedLigand {
     std::string error;                 ///< why it failed (parse error, embedding failure, unsupported element, too large)
     std::string smiles;                ///< the prepared form (charged for pH 7.4, stereo assigned), canonical isomeric SMILES
     int ring_forms = 1;                ///< forms of this stereoisomer that differ only in ring shape (this one included)
+    std::string embedding;             ///< how its 3D was made: "fragments" (ring templates + ideal geometry) or "etkdg"
     std::string inchikey;              ///< standard InChIKey of the input as given (before standardisation)
     Ligand ligand;                     ///< docking-ready; valid when ok (its name is the id, else the name)
     PreparationTimings timings;        ///< on the input's first entry (variant 0 or the failure); zeros on the rest

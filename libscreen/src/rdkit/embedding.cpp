@@ -35,6 +35,9 @@ namespace {
 constexpr int kForceFieldIterations = 200;
 constexpr int kEmbedAttempts = 30;           // per conformer; RDKit's default (10 x atoms) can run for minutes
 constexpr double kDistinctRingTorsionDeg = 30.0;  // two ring shapes differ when a ring torsion differs by this
+// Non-bonded heavy atoms 3+ bonds apart closer than this after the clean-up: the fragment builder's structure is
+// refused (MMFF94 contacts between such atoms are 2.9 A and more; 1-4 pairs in a gauche or cis torsion 2.5 A and more)
+constexpr double kClashDistance = 2.2;
 
 /// Consecutive atom quadruples around every flexible ring (>= 5 atoms, at least one non-aromatic sp3 atom).
 std::vector<std::array<unsigned, 4>> flexible_ring_torsions(const RDKit::ROMol& mol) {
@@ -90,6 +93,22 @@ std::string stereo_signature(const RDKit::ROMol& mol, int cid, const RDKit::ROMo
     return RDKit::MolToSmiles(copy);
 }
 
+/// True when two heavy atoms at least three bonds apart are closer than kClashDistance in conformer `cid`: a
+/// structure the clean-up could not pull apart (a substituent threaded through a ring, say).
+bool has_clash(const RDKit::ROMol& mol, int cid) {
+    const RDKit::Conformer& conf = mol.getConformer(cid);
+    const double* topological = RDKit::MolOps::getDistanceMat(mol);
+    const unsigned n = mol.getNumAtoms();
+    for (unsigned i = 0; i < n; ++i) {
+        if (mol.getAtomWithIdx(i)->getAtomicNum() == 1) continue;
+        for (unsigned j = i + 1; j < n; ++j) {
+            if (mol.getAtomWithIdx(j)->getAtomicNum() == 1 || topological[i * n + j] < 3) continue;
+            if ((conf.getAtomPos(i) - conf.getAtomPos(j)).lengthSq() < kClashDistance * kClashDistance) return true;
+        }
+    }
+    return false;
+}
+
 RDKit::DGeomHelpers::EmbedParameters embed_parameters(std::uint64_t seed, bool random_coords, bool torsion_terms) {
     RDKit::DGeomHelpers::EmbedParameters p =
         torsion_terms ? RDKit::DGeomHelpers::ETKDGv3 : RDKit::DGeomHelpers::ETDG;
@@ -139,11 +158,28 @@ std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, 
     // forms keep their stereo with them, 263 without). Then, with every hydrogen (macrocycles, crowded centres):
     // from the eigenvector start, from random starting coordinates, and without the torsion preferences (ETDG),
     // which some bridged bicyclics need in RDKit 2022.09.
+    // Fastest first: the fragment builder (ring templates + ideal geometry, no distance geometry) when one form is
+    // asked for; its structure is kept only with the requested stereo and, after the clean-up, without clashes.
+    std::vector<int> cids;
+    const char* method_name = "etkdg";
+    if (ring_conformers == 1) {
+        const int cid = build_from_fragments(mol, typing.get());
+        if (cid >= 0) cids = with_requested_stereo(mol, {cid});
+        if (!cids.empty()) {
+            clock.emplace(timings.force_field);
+            relax(mol, cids.front(), typing.get());
+            clock.emplace(timings.embed);
+            if (stereo_signature(mol, cids.front(), &mol) != requested_stereo || has_clash(mol, cids.front()))
+                cids.clear();
+        }
+        if (cids.empty()) mol.clearConformers();
+        else method_name = "fragments";
+    }
+    const bool relaxed = !cids.empty();
     RDKit::UINT_VECT stereo_hydrogen_owners;
     for (const RDKit::Atom* a : input.atoms())
         if (a->getChiralTag() != RDKit::Atom::CHI_UNSPECIFIED && a->getTotalNumHs() > 0)
             stereo_hydrogen_owners.push_back(a->getIdx());
-    std::vector<int> cids;
     for (int method = 0; method < 2 && cids.empty(); ++method) {
         RDKit::RWMol heavy(input);
         if (!stereo_hydrogen_owners.empty()) RDKit::MolOps::addHs(heavy, false, false, &stereo_hydrogen_owners);
@@ -170,7 +206,7 @@ std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, 
 
     clock.emplace(timings.force_field);
     std::vector<std::pair<double, int>> by_energy;
-    for (int cid : cids) by_energy.emplace_back(relax(mol, cid, typing.get()), cid);
+    for (int cid : cids) by_energy.emplace_back(relaxed ? 0.0 : relax(mol, cid, typing.get()), cid);
     std::stable_sort(by_energy.begin(), by_energy.end());
 
     // lowest energy first, then each conformer whose ring shape differs from all kept ones
@@ -189,6 +225,7 @@ std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, 
         if (!distinct) continue;
         kept_torsions.push_back(std::move(t));
         auto form = std::make_unique<RDKit::RWMol>(mol, false, cid);
+        form->setProp(kEmbeddingProperty, std::string(method_name));
         RDKit::Conformer& fc = form->getConformer();
         fc.set3D(true);
         bool flat = true;  // a linear molecule can come out in the z = 0 plane; tilt it so it reads as 3D

@@ -80,6 +80,7 @@ std::vector<PreparedLigand> prepare_one(const MoleculeInput& in, size_t index, c
             p.variant = static_cast<int>(out.size());
             p.smiles = smiles;
             p.ring_forms = static_cast<int>(forms.size());
+            p.embedding = form->getProp<std::string>(detail::kEmbeddingProperty);
             p.inchikey = key;
             p.ligand = detail::ligand_from_rdkit(*form, name);
             p.ok = true;
@@ -107,6 +108,7 @@ std::vector<PreparedLigand> prepare_one(const MoleculeInput& in, size_t index, c
                 p.smiles = RDKit::MolToSmiles(heavy_only);
             }
             p.ring_forms = static_cast<int>(forms.size());
+            p.embedding = form->getProp<std::string>(detail::kEmbeddingProperty);
             p.inchikey = key;
             p.ligand = detail::ligand_from_rdkit(*form, name);
             p.ok = true;

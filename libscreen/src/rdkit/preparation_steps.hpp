@@ -12,6 +12,9 @@
 namespace RDKit {
 class ROMol;
 class RWMol;
+namespace MMFF {
+class MMFFMolProperties;
+}  // namespace MMFF
 }  // namespace RDKit
 
 namespace vscreen::detail {
@@ -62,6 +65,17 @@ int count_unspecified_stereo(const RDKit::ROMol& mol);
 /// Every assignment of the unspecified tetrahedral centres and double bonds, at most `cap` of them
 /// (a seeded sample when there are more); specified stereo is kept (stereo_enumeration.cpp).
 std::vector<MolPtr> enumerate_stereoisomers(const RDKit::ROMol& mol, int cap, std::uint64_t seed);
+
+/// Builds 3D coordinates for `mol` (every hydrogen explicit) without distance geometry (fragment_builder.cpp): ring
+/// systems from templates (ring_templates.hpp), MMFF94's reference bond lengths (`typing`; covalent radii when
+/// null) and ideal angles around every other atom, torsions turned away from clashes, secondary amides trans, and
+/// the specified tetrahedral centres and double bonds set by construction. Adds the structure as a conformer and
+/// returns its id, or -1 when the molecule needs distance geometry (an unusual coordination, a template that cannot
+/// be made). The caller checks the stereo (a template can invert a ring centre) and cleans the structure up.
+int build_from_fragments(RDKit::RWMol& mol, RDKit::MMFF::MMFFMolProperties* typing);
+
+/// Name of the RDKit molecule property on each form made by embed_forms that says how its 3D came about.
+inline constexpr const char* kEmbeddingProperty = "vscreen_embedding";
 
 /// 3D forms with hydrogens (ETKDGv3 + MMFF94, UFF when MMFF lacks parameters): one, or up to
 /// `ring_conformers` with distinct non-aromatic ring shapes (embedding.cpp). Throws InputError on failure.

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
 #: Bump when the preparation's output changes for the same options (a new rule, a new embedding setting).
-PREPARATION_CODE_VERSION = 3
+PREPARATION_CODE_VERSION = 4
 #: Options that do not change what is prepared.
 _NOT_IN_FINGERPRINT = {"threads"}
 
