@@ -35,7 +35,7 @@ Built build(const std::string& smiles) {
     RDKit::MolOps::addHs(*b.mol);
     b.typing = std::make_unique<RDKit::MMFF::MMFFMolProperties>(*b.mol);
     if (!b.typing->isValid()) b.typing.reset();  // the builder takes covalent radii then
-    b.cid = build_from_fragments(*b.mol, b.typing.get());
+    b.cid = build_from_fragments(*b.mol, b.typing.get(), 42, false);
     return b;
 }
 
@@ -64,6 +64,7 @@ TEST(FragmentBuilder, SetsEverySpecifiedCentreAndDoubleBond) {
         "C[C@@H]1O[C@H](CO)[C@@H](O)[C@H](O)[C@H]1O",                  // a sugar: five ring centres
         "CC(C)[C@@H]1CC[C@@H](C)C[C@H]1O",                             // menthol
         "C[C@]12CC[C@H]3[C@@H](CC=C4C[C@@H](O)CC[C@]43C)[C@@H]1CC[C@@H]2O",  // a steroid: fused centres
+        "C=C1CC[C@H](O)C/C1=C/C=C1\\CCC[C@]2(C)[C@@H]([C@H](C)CCCC(C)C)CC[C@@H]12",  // vitamin D3: exocyclic E/Z
     };
     for (const auto& s : cases) {
         Built b = build(s);

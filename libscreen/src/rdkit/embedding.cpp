@@ -122,7 +122,7 @@ RDKit::DGeomHelpers::EmbedParameters embed_parameters(std::uint64_t seed, bool r
 }  // namespace
 
 std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, std::uint64_t seed,
-                                PreparationTimings& timings) {
+                                PreparationTimings& timings, bool enumerated) {
     if (ring_conformers < 1) fail("ring_conformers must be at least 1 (got ", ring_conformers, ")");
     std::optional<StageTimer> clock(std::in_place, timings.embed);
     // Force-field typing needs no coordinates: check it first, so that a molecule no force field can clean up
@@ -163,7 +163,7 @@ std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, 
     std::vector<int> cids;
     const char* method_name = "etkdg";
     if (ring_conformers == 1) {
-        const int cid = build_from_fragments(mol, typing.get());
+        const int cid = build_from_fragments(mol, typing.get(), seed, enumerated);
         if (cid >= 0) cids = with_requested_stereo(mol, {cid});
         if (!cids.empty()) {
             clock.emplace(timings.force_field);

@@ -1,6 +1,7 @@
 // 3D coordinates without distance geometry: ring systems from templates, ideal geometry around the other atoms.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <deque>
 #include <optional>
 #include <utility>
@@ -80,6 +81,16 @@ Point3D align(const Point3D& v, const Point3D& a, const Point3D& b) {
     if (s < 1e-9) return c > 0 ? v : rotate(v, any_perpendicular(a), kPi);
     axis /= s;
     return rotate(v, axis, std::atan2(s, c));
+}
+
+/// Dihedral angle a-b-c-d in degrees, in (-180, 180].
+double dihedral_deg(const Point3D& a, const Point3D& b, const Point3D& c, const Point3D& d) {
+    const Point3D b1 = b - a, b2 = c - b, b3 = d - c;
+    const Point3D n1 = b1.crossProduct(b2), n2 = b2.crossProduct(b3);
+    Point3D unit = b2;
+    unit.normalize();
+    const double x = n1.dotProduct(n2), y = n1.crossProduct(n2).dotProduct(unit);
+    return std::atan2(y, x) * 180.0 / kPi;
 }
 
 class Assembly {
@@ -169,7 +180,7 @@ private:
             enqueue_shell(best, t, static_cast<unsigned>(-1));
             return true;
         }
-        unsigned root = 0;  // the heavy atom with most neighbours, then a heavy neighbour of it along +x
+        unsigned root = 0;  // the heavy atom with most neighbours, then a heavy neighbour of it
         for (unsigned a = 0; a < mol_.getNumAtoms(); ++a)
             if (heavy(a) && (!heavy(root) || atom(a)->getDegree() > atom(root)->getDegree())) root = a;
         unsigned first = root;
@@ -177,7 +188,8 @@ private:
             if (first == root || (heavy(static_cast<unsigned>(nb)) && !heavy(first))) first = static_cast<unsigned>(nb);
         if (first == root) return false;
         put(root, Point3D(0, 0, 0));
-        put(first, Point3D(bond_length(root, first), 0, 0));
+        // off every axis: a linear molecule (carbon dioxide) must not come out with two zero coordinates
+        put(first, Point3D(0.8, 0.5, 0.33) * (bond_length(root, first) / std::sqrt(0.8 * 0.8 + 0.5 * 0.5 + 0.33 * 0.33)));
         if (!expand(root, first)) return false;
         queue_.emplace_back(first, root);
         return true;
@@ -246,10 +258,13 @@ private:
             fresh.push_back(t.atoms[k]);
             local.push_back(align(t.positions[k] - t.positions[static_cast<size_t>(ix)], from, to));
         }
+        std::vector<double> spins;
+        for (int step = 0; step < 12; ++step) spins.push_back(rad(30.0 * step));
+        planar_spins(system, x, p, fresh, local, to, spins);
         std::vector<Point3D> best, trial(fresh.size());
         double best_penalty = 0;
-        for (int step = 0; step < 12; ++step) {
-            for (size_t k = 0; k < fresh.size(); ++k) trial[k] = pos_[x] + rotate(local[k], to, rad(30.0 * step));
+        for (double spin : spins) {
+            for (size_t k = 0; k < fresh.size(); ++k) trial[k] = pos_[x] + rotate(local[k], to, spin);
             const double penalty = clash(fresh, trial, x, p);
             if (best.empty() || penalty < best_penalty - 1e-9) {
                 best = trial;
@@ -260,6 +275,36 @@ private:
         system_placed_[system] = 1;
         enqueue_shell(system, t, p);
         return true;
+    }
+
+    /// For a ring system hanging on an exocyclic double bond, the spins that put
+    /// x's first ring neighbour in the plane of p's substituents, cis and trans to p's reference neighbour; for a
+    /// stereo double bond only the one its flag says (the same rule as place_star's).
+    void planar_spins(size_t system, unsigned x, unsigned p, const std::vector<unsigned>& fresh,
+                      const std::vector<Point3D>& local, const Point3D& axis, std::vector<double>& spins) const {
+        if (mol_.getBondBetweenAtoms(x, p)->getBondType() != RDKit::Bond::DOUBLE) return;  // biaryls stay twisted
+        int reference = -1, ring_neighbour = -1;
+        for (const auto& nb : boost::make_iterator_range(mol_.getAtomNeighbors(atom(p))))
+            if (static_cast<unsigned>(nb) != x && placed_[nb] && (reference < 0 || static_cast<int>(nb) < reference))
+                reference = static_cast<int>(nb);
+        size_t k_ring = 0;
+        for (size_t k = 0; k < fresh.size(); ++k)
+            if (system_of_[fresh[k]] == static_cast<int>(system) && mol_.getBondBetweenAtoms(x, fresh[k]) &&
+                (ring_neighbour < 0 || static_cast<int>(fresh[k]) < ring_neighbour)) {
+                ring_neighbour = static_cast<int>(fresh[k]);
+                k_ring = k;
+            }
+        if (reference < 0 || ring_neighbour < 0) return;
+        double cis = 0, trans = 0, cis_err = 1e9, trans_err = 1e9;
+        for (int deg = 0; deg < 360; ++deg) {
+            const Point3D q = pos_[x] + rotate(local[k_ring], axis, rad(deg));
+            const double t = std::fabs(dihedral_deg(pos_[static_cast<unsigned>(reference)], pos_[p], pos_[x], q));
+            if (t < cis_err) cis_err = t, cis = rad(deg);
+            if (180.0 - t < trans_err) trans_err = 180.0 - t, trans = rad(deg);
+        }
+        const RDKit::Bond* bond = mol_.getBondBetweenAtoms(x, p);
+        if (bond->getStereo() > RDKit::Bond::STEREOANY) spins = {bond_flip_[bond->getIdx()] ? cis : trans};
+        else spins = {trans, cis};
     }
 
     /// True for a bond whose torsion is planar: a double bond, or a conjugated bond between two sp2 atoms.
@@ -392,13 +437,14 @@ int substituents_outside(const RDKit::ROMol& mol, const std::vector<int>& system
 
 }  // namespace
 
-int build_from_fragments(RDKit::RWMol& mol, RDKit::MMFF::MMFFMolProperties* typing) {
+int build_from_fragments(RDKit::RWMol& mol, RDKit::MMFF::MMFFMolProperties* typing, std::uint64_t seed,
+                         bool refuse_impossible_stereo) {
     if (!mol.getRingInfo()->isInitialized()) RDKit::MolOps::findSSSR(mol);
     std::vector<int> system_of;
     const auto systems = ring_systems(mol, system_of);
     std::vector<std::optional<RingTemplate>> templates;
     for (const auto& core : systems) {
-        templates.push_back(ring_template(mol, core));
+        templates.push_back(ring_template(mol, core, seed, refuse_impossible_stereo));
         if (!templates.back()) return -1;
     }
     std::vector<char> atom_flip(mol.getNumAtoms(), 0), bond_flip(mol.getNumBonds(), 0);

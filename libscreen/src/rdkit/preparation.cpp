@@ -65,10 +65,13 @@ std::vector<PreparedLigand> prepare_one(const MoleculeInput& in, size_t index, c
     clock.reset();
     std::vector<PreparedLigand> out;
     std::string last_error;
+    // several isomers: their open centres were assigned without regard to ring geometry, and one a ring system
+    // cannot take fails at once (the molecule as given is embedded below if none can be made)
+    const bool enumerated = isomers.size() > 1;
     for (auto& isomer : isomers) {
         std::vector<detail::MolPtr> forms;
         try {
-            forms = detail::embed_forms(*isomer, opt.ring_conformers, opt.seed, t);
+            forms = detail::embed_forms(*isomer, opt.ring_conformers, opt.seed, t, enumerated);
         } catch (const InputError& e) {
             last_error = e.what();  // e.g. an impossible stereo assignment; the other isomers may embed
             continue;

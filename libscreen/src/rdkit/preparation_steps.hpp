@@ -67,12 +67,16 @@ int count_unspecified_stereo(const RDKit::ROMol& mol);
 std::vector<MolPtr> enumerate_stereoisomers(const RDKit::ROMol& mol, int cap, std::uint64_t seed);
 
 /// Builds 3D coordinates for `mol` (every hydrogen explicit) without distance geometry (fragment_builder.cpp): ring
-/// systems from templates (ring_templates.hpp), MMFF94's reference bond lengths (`typing`; covalent radii when
+/// systems from templates embedded from `seed` (ring_templates.hpp), MMFF94's reference bond lengths (`typing`; covalent radii when
 /// null) and ideal angles around every other atom, torsions turned away from clashes, secondary amides trans, and
 /// the specified tetrahedral centres and double bonds set by construction. Adds the structure as a conformer and
 /// returns its id, or -1 when the molecule needs distance geometry (an unusual coordination, a template that cannot
 /// be made). The caller checks the stereo (a template can invert a ring centre) and cleans the structure up.
-int build_from_fragments(RDKit::RWMol& mol, RDKit::MMFF::MMFFMolProperties* typing);
+/// With `refuse_impossible_stereo`, throws InputError when a ring system cannot take the configuration asked for
+/// at its centres (ring_template); the caller passes it for enumerated stereoisomers, whose assignments were made
+/// without regard to the ring geometry.
+int build_from_fragments(RDKit::RWMol& mol, RDKit::MMFF::MMFFMolProperties* typing, std::uint64_t seed,
+                         bool refuse_impossible_stereo);
 
 /// Name of the RDKit molecule property on each form made by embed_forms that says how its 3D came about.
 inline constexpr const char* kEmbeddingProperty = "vscreen_embedding";
@@ -80,7 +84,9 @@ inline constexpr const char* kEmbeddingProperty = "vscreen_embedding";
 /// 3D forms with hydrogens (ETKDGv3 + MMFF94, UFF when MMFF lacks parameters): one, or up to
 /// `ring_conformers` with distinct non-aromatic ring shapes (embedding.cpp). Throws InputError on failure.
 /// Adds its CPU time to timings.embed and timings.force_field.
+/// `enumerated`: the molecule's stereo was assigned by enumerate_stereoisomers, so an assignment a ring system
+/// cannot take (independently enumerated cage bridgeheads) fails at once instead of after every method.
 std::vector<MolPtr> embed_forms(const RDKit::ROMol& mol, int ring_conformers, std::uint64_t seed,
-                                PreparationTimings& timings);
+                                PreparationTimings& timings, bool enumerated = false);
 
 }  // namespace vscreen::detail

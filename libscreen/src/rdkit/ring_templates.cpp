@@ -1,4 +1,5 @@
 // Ring-system templates: ETKDGv3 coordinates of a ring system and its first shell, cached by canonical SMILES.
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -14,14 +15,12 @@
 #include <GraphMol/SmilesParse/SmilesWrite.h>
 
 #include "ring_templates.hpp"
+#include "vscreen/error.hpp"
 
 namespace vscreen::detail {
 
 namespace {
 
-// Fixed, not the preparation seed: a template is a function of its canonical SMILES only, so the cache (filled in
-// whatever order molecules come, on any thread) never changes a result.
-constexpr int kTemplateSeed = 0x5eed;
 constexpr int kTemplateEmbedAttempts = 30;
 constexpr size_t kCacheLimit = 20000;  // ~20 atoms each: a few MB; emptied when full (bounded, still correct)
 
@@ -76,7 +75,8 @@ bool odd_permutation(std::vector<unsigned> a, const std::vector<unsigned>& b) {
     return odd;
 }
 
-std::shared_ptr<const std::vector<RDGeom::Point3D>> embed_template(const std::string& smiles, unsigned atoms) {
+std::shared_ptr<const std::vector<RDGeom::Point3D>> embed_template(const std::string& smiles, unsigned atoms,
+                                                                   std::uint64_t seed) {
     auto none = std::make_shared<const std::vector<RDGeom::Point3D>>();
     RDKit::SmilesParserParams params;
     params.removeHs = false;
@@ -89,7 +89,7 @@ std::shared_ptr<const std::vector<RDGeom::Point3D>> embed_template(const std::st
     if (!mol || mol->getNumAtoms() != atoms) return none;
     for (int random_start = 0; random_start < 2; ++random_start) {
         RDKit::DGeomHelpers::EmbedParameters p = RDKit::DGeomHelpers::ETKDGv3;
-        p.randomSeed = kTemplateSeed;
+        p.randomSeed = static_cast<int>(seed & 0x7fffffff);
         p.numThreads = 1;
         p.useRandomCoords = random_start == 1;
         p.maxIterations = kTemplateEmbedAttempts;
@@ -99,9 +99,24 @@ std::shared_ptr<const std::vector<RDGeom::Point3D>> embed_template(const std::st
     return none;
 }
 
+/// The template of canonical SMILES `smiles` from the cache, embedded and stored when missing.
+std::shared_ptr<const std::vector<RDGeom::Point3D>> cached_template(const std::string& smiles, unsigned atoms,
+                                                                    std::uint64_t seed) {
+    // keyed by the fragment and the seed only: the cache, filled in whatever order molecules come and on any
+    // thread, never changes a result
+    const std::string key = smiles + ' ' + std::to_string(seed);
+    auto coords = cache().find(key);
+    if (!coords) {
+        coords = embed_template(smiles, atoms, seed);
+        cache().put(key, coords);
+    }
+    return coords;
+}
+
 }  // namespace
 
-std::optional<RingTemplate> ring_template(const RDKit::ROMol& mol, const std::vector<unsigned>& core) {
+std::optional<RingTemplate> ring_template(const RDKit::ROMol& mol, const std::vector<unsigned>& core,
+                                         std::uint64_t seed, bool refuse_impossible) {
     const unsigned n = mol.getNumAtoms();
     std::vector<char> in_core(n, 0), in_fragment(n, 0);
     for (unsigned a : core) in_core[a] = in_fragment[a] = 1;
@@ -156,10 +171,21 @@ std::optional<RingTemplate> ring_template(const RDKit::ROMol& mol, const std::ve
     }
     if (order.size() != frag.getNumAtoms()) return std::nullopt;
 
-    auto coords = cache().find(smiles);
-    if (!coords) {
-        coords = embed_template(smiles, frag.getNumAtoms());
-        cache().put(smiles, coords);
+    auto coords = cached_template(smiles, frag.getNumAtoms(), seed);
+    if (coords->size() != order.size() && refuse_impossible) {
+        // A ring system that embeds without its centres' configurations and not with them cannot have them (a cage
+        // whose bridgeheads were enumerated independently): say so now instead of after every distance-geometry
+        // method on the whole molecule, which spend seconds failing on such a stereoisomer.
+        bool tagged = false;
+        RDKit::RWMol untagged(frag);
+        for (RDKit::Atom* a : untagged.atoms()) {
+            tagged = tagged || a->getChiralTag() != RDKit::Atom::CHI_UNSPECIFIED;
+            a->setChiralTag(RDKit::Atom::CHI_UNSPECIFIED);
+        }
+        if (tagged && cached_template(RDKit::MolToSmiles(untagged), untagged.getNumAtoms(), seed)->size() ==
+                          untagged.getNumAtoms())
+            fail("the configuration asked for at the centres of ring system ", smiles,
+                 " is impossible: the system embeds without it and not with it");
     }
     if (coords->size() != order.size()) return std::nullopt;
     RingTemplate t;

@@ -1,6 +1,7 @@
 // Ring-system templates for the fragment builder: 3D coordinates of a ring system and its first shell (internal).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -19,10 +20,13 @@ struct RingTemplate {
 };
 
 /// The template of ring system `core` (atom indices of `mol`, every hydrogen explicit): ETKDGv3 on the system with
-/// its first shell (hydrogens, and bare stubs for the heavy substituents), core stereo tags carried over, the
-/// coordinates cached process-wide by the fragment's canonical isomeric SMILES and embedded from a fixed seed, so the
-/// result depends on the fragment alone. nullopt when the fragment cannot be sanitised or embedded.
-std::optional<RingTemplate> ring_template(const RDKit::ROMol& mol, const std::vector<unsigned>& core);
+/// its first shell (hydrogens, and bare stubs for the heavy substituents), core stereo tags carried over, embedded
+/// from `seed`, in the canonical atom order of the fragment's isomeric SMILES and cached process-wide by that SMILES
+/// and the seed, so the result depends on the fragment and the seed alone. nullopt when the fragment cannot be
+/// sanitised or embedded. With `refuse_impossible`, throws InputError when the system embeds without its centres'
+/// configurations and not with them: that stereoisomer cannot exist.
+std::optional<RingTemplate> ring_template(const RDKit::ROMol& mol, const std::vector<unsigned>& core,
+                                         std::uint64_t seed, bool refuse_impossible);
 
 /// Empties the process-wide template cache (tests: a result must not depend on what the cache held).
 void clear_ring_template_cache();
