@@ -440,6 +440,11 @@ int substituents_outside(const RDKit::ROMol& mol, const std::vector<int>& system
 int build_from_fragments(RDKit::RWMol& mol, RDKit::MMFF::MMFFMolProperties* typing, std::uint64_t seed,
                          bool refuse_impossible_stereo) {
     if (!mol.getRingInfo()->isInitialized()) RDKit::MolOps::findSSSR(mol);
+    // A specified double bond inside a ring (macrocycles: polyene macrolides, rifamycins, tacrolimus) comes out of
+    // its template as the template's embedding has it, and no flip can change it: leave the molecule to distance
+    // geometry without spending a macrocycle template on it.
+    for (const RDKit::Bond* b : mol.bonds())
+        if (b->getStereo() > RDKit::Bond::STEREOANY && mol.getRingInfo()->numBondRings(b->getIdx())) return -1;
     std::vector<int> system_of;
     const auto systems = ring_systems(mol, system_of);
     std::vector<std::optional<RingTemplate>> templates;
