@@ -2,11 +2,12 @@
 """Ligand preparation over the approved-drugs library: success rate, every failure with its reason, throughput.
 
 Usage: .venv/bin/python benchmarks/prepare_benchmark.py --data ../shared/data [--threads N] [--limit N]
-        [--forms-out build/prepared_forms.csv]
+        [--forms-out build/prepared_forms.csv] [--smiles OTHER_LIBRARY.smi] [--every N]
 Reads drugbank_approved/drugbank_approved_id_name_smiles.csv and prepares every SMILES with the default options
 (one call per batch of 256, all threads); prints the figures, the CPU time of each preparation step (from
 PreparedLigand.timings) and writes the failures table as CSV; --forms-out writes every form (id, variant, SMILES,
-ring forms) or failure, so that two builds' outputs can be compared with diff.
+ring forms) or failure, so that two builds' outputs can be compared with diff. --smiles prepares another library
+(SMILES and id per line, e.g. DUD-E's decoys_final.ism) instead; "3D of the forms" counts PreparedLigand.embedding.
 """
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ def main(argv=None) -> int:
     ap.add_argument("--data", default=os.environ.get("VSCREEN_DATA", "../shared/data"))
     ap.add_argument("--threads", type=int, default=0, help="worker threads (0 = all cores)")
     ap.add_argument("--limit", type=int, default=0, help="first N molecules only")
+    ap.add_argument("--smiles", default="", help="another library instead: a SMILES file (SMILES, then an id; .smi/.ism)")
+    ap.add_argument("--every", type=int, default=1, help="every Nth molecule only")
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--ring-conformers", type=int, default=vscreen.PreparationOptions().ring_conformers,
                     help="ring shapes per stereoisomer (default: vscreen's)")
@@ -37,15 +40,22 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     path = os.path.join(args.data, "drugbank_approved", "drugbank_approved_id_name_smiles.csv")
-    with open(path, newline="") as f:
-        rows = list(csv.DictReader(f))
+    if args.smiles:
+        path = args.smiles
+        with open(path) as f:
+            rows = [{"smiles": parts[0], "drugbank_id": parts[1] if len(parts) > 1 else "", "name": ""}
+                    for parts in (line.split() for line in f) if parts]
+    else:
+        with open(path, newline="") as f:
+            rows = list(csv.DictReader(f))
+    rows = rows[:: args.every]
     if args.limit:
         rows = rows[: args.limit]
     inputs = [vscreen.MoleculeInput(r["smiles"], "smiles", id=r["drugbank_id"], name=r["name"],
                                     source=f"{os.path.basename(path)}:{i + 2}") for i, r in enumerate(rows)]
     threads = args.threads or os.cpu_count() or 1
     opts = vscreen.PreparationOptions(threads=threads, ring_conformers=args.ring_conformers)
-    ok_inputs, forms, failures, isomers = set(), 0, [], set()
+    ok_inputs, forms, failures, isomers, builders = set(), 0, [], set(), Counter()
     stage_s: Counter = Counter()
     table = []
     t0, c0 = time.perf_counter(), time.process_time()
@@ -57,6 +67,7 @@ def main(argv=None) -> int:
                 ok_inputs.add(b + p.input_index)
                 isomers.add((b + p.input_index, p.smiles))
                 forms += 1
+                builders[getattr(p, "embedding", "") or "-"] += 1
             else:
                 failures.append((p.id, p.name, p.source, p.error))
         done = min(b + args.batch, len(inputs))
@@ -66,6 +77,7 @@ def main(argv=None) -> int:
     print(f"molecules: {n}   prepared: {len(ok_inputs)} ({100.0 * len(ok_inputs) / n:.2f} %)   forms: {forms} "
           f"({len(isomers)} stereoisomers; ring_conformers {args.ring_conformers})   "
           f"failed: {len(failures)}")
+    print("3D of the forms: " + ", ".join(f"{k} {v}" for k, v in sorted(builders.items())))
     print(f"wall time: {wall:.1f} s on {threads} threads   throughput: {n / wall:.2f} molecules/s, "
           f"{n / wall / threads:.2f} molecules/s per core")
     # CPU time of the whole process (all threads): the per-core figure that holds on a shared machine.
