@@ -177,7 +177,7 @@ private:
             const RingTemplate t = flipped(best);
             for (size_t k = 0; k < t.atoms.size(); ++k) put(t.atoms[k], t.positions[k]);
             system_placed_[best] = 1;
-            enqueue_shell(best, t, static_cast<unsigned>(-1));
+            enqueue_shell(best, static_cast<unsigned>(-1));
             return true;
         }
         unsigned root = 0;  // the heavy atom with most neighbours, then a heavy neighbour of it
@@ -195,8 +195,8 @@ private:
         return true;
     }
 
-    void enqueue_shell(size_t system, const RingTemplate& t, unsigned parent) {
-        (void)t;
+    /// Queues every atom bonded to ring system `system` from outside it (but `parent`), with its ring atom.
+    void enqueue_shell(size_t system, unsigned parent) {
         for (unsigned c : systems_[system])
             for (const auto& nb : boost::make_iterator_range(mol_.getAtomNeighbors(atom(c)))) {
                 const unsigned s = static_cast<unsigned>(nb);
@@ -273,7 +273,7 @@ private:
         }
         for (size_t k = 0; k < fresh.size(); ++k) put(fresh[k], best[k]);
         system_placed_[system] = 1;
-        enqueue_shell(system, t, p);
+        enqueue_shell(system, p);
         return true;
     }
 
