@@ -109,3 +109,28 @@ def test_step_timings_are_on_the_first_entry_of_each_input():
     assert first.timings.embed > 0 and first.timings.force_field > 0  # both stereoisomers' 3D work is on it
     assert set(second.timings.as_dict().values()) == {0.0}
     assert bad.timings.parse > 0 and bad.timings.embed == 0  # a failure carries the steps it got through
+
+
+def test_forms_say_how_their_3d_was_built_and_carry_their_stereo():
+    # Every 5th drug of the test library: most forms come from the fragment builder, the rest from ETKDG, and
+    # either way the molblock's 3D has the stereo the form's SMILES names.
+    import csv
+    import os
+    path = os.path.join(os.path.dirname(__file__), "..", "data", "approved_drugs_300.csv")
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))[::5]
+    out = vscreen.prepare_ligands([vscreen.MoleculeInput(r["smiles"], id=r["drugbank_id"]) for r in rows],
+                                  vscreen.PreparationOptions(threads=2))
+    forms = [p for p in out if p.ok]
+    assert len(forms) >= 50
+    assert {p.embedding for p in forms} <= {"fragments", "etkdg"}
+    assert sum(p.embedding == "fragments" for p in forms) >= 0.9 * len(forms)
+    for p in forms:
+        mol = Chem.MolFromMolBlock(p.molblock, removeHs=False)
+        Chem.AssignStereochemistryFrom3D(mol)
+        want = Chem.MolFromSmiles(p.smiles)
+        for m in (mol, want):  # nitrogen configurations are not kept (they invert in solution)
+            for a in m.GetAtoms():
+                if a.GetAtomicNum() == 7:
+                    a.SetChiralTag(Chem.ChiralType.CHI_UNSPECIFIED)
+        assert Chem.MolToSmiles(Chem.RemoveHs(mol)) == Chem.MolToSmiles(want), (p.id, p.embedding)
