@@ -25,9 +25,6 @@ from rdkit.Chem import AllChem, rdMolTransforms
 import vscreen
 from vscreen import _vscreen
 
-STEPS = ("parse", "inchikey", "standardize", "tautomer", "protonate", "stereo", "embed", "force_field", "build")
-
-
 def deviations(mol: Chem.Mol) -> tuple[float, float, float, float] | None:
     """(bond RMS A, angle RMS deg, worst bond A, worst angle deg) of `mol` against its converged MMFF94 minimum."""
     props = AllChem.MMFFGetMoleculeProperties(mol)
@@ -69,12 +66,11 @@ def main(argv=None) -> int:
     cpu = time.process_time() - start
     steps = Counter()
     for p in forms:
-        for s in STEPS:
-            steps[s] += getattr(p.timings, s)
+        steps.update(p.timings.as_dict())
     good = [p for p in forms if p.ok]
     print(f"{len(rows)} molecules, {len({p.input_index for p in good})} prepared, {len(good)} forms, "
           f"{cpu:.1f} CPU-s ({len(rows) / cpu:.2f} molecules per CPU-second, threads {args.threads})")
-    print("CPU-s per step: " + ", ".join(f"{s} {steps[s]:.2f}" for s in STEPS))
+    print("CPU-s per step: " + ", ".join(f"{s} {sec:.2f}" for s, sec in steps.items()))
     print("3D builder: " + ", ".join(f"{k} {v}" for k, v in sorted(Counter(getattr(p, "embedding", "etkdg") for p in good).items())))
     by_builder: dict[str, list] = {}
     for p in good:

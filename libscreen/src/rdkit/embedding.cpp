@@ -33,7 +33,6 @@ namespace {
 // A clean-up of bond lengths and angles, not a search (torsions are the docking's): after 200 MMFF iterations bond
 // lengths are within 0.002 A RMS and angles within 0.5 deg RMS of the converged minimum (benchmarks/README.md).
 constexpr int kForceFieldIterations = 200;
-constexpr int kEmbedAttempts = 30;           // per conformer; RDKit's default (10 x atoms) can run for minutes
 constexpr double kDistinctRingTorsionDeg = 30.0;  // two ring shapes differ when a ring torsion differs by this
 // Non-bonded heavy atoms 3+ bonds apart closer than this after the clean-up: the fragment builder's structure is
 // refused (MMFF94 contacts between such atoms are 2.9 A and more; 1-4 pairs in a gauche or cis torsion 2.5 A and more)
@@ -109,7 +108,10 @@ bool has_clash(const RDKit::ROMol& mol, int cid) {
     return false;
 }
 
+}  // namespace
+
 RDKit::DGeomHelpers::EmbedParameters embed_parameters(std::uint64_t seed, bool random_coords, bool torsion_terms) {
+    constexpr int kEmbedAttempts = 30;  // per conformer; RDKit's default (10 x atoms) can run for minutes
     RDKit::DGeomHelpers::EmbedParameters p =
         torsion_terms ? RDKit::DGeomHelpers::ETKDGv3 : RDKit::DGeomHelpers::ETDG;
     p.randomSeed = static_cast<int>(seed & 0x7fffffff);
@@ -118,8 +120,6 @@ RDKit::DGeomHelpers::EmbedParameters embed_parameters(std::uint64_t seed, bool r
     p.maxIterations = kEmbedAttempts;
     return p;
 }
-
-}  // namespace
 
 std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, std::uint64_t seed,
                                 PreparationTimings& timings, bool enumerated) {
@@ -151,13 +151,6 @@ std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, 
         return ids;
     };
 
-    // First ETKDGv3 on the heavy atoms alone, from the eigenvector start and then from random coordinates, the other
-    // hydrogens placed on them afterwards: 3-10x faster than embedding with every hydrogen (which Vina's united-atom
-    // scoring ignores; the clean-up below relaxes them). The hydrogens of specified stereocentres stay explicit: a
-    // three-coordinate centre's chiral volume is too weak a constraint (on every 10th approved drug, 283 of 295
-    // forms keep their stereo with them, 263 without). Then, with every hydrogen (macrocycles, crowded centres):
-    // from the eigenvector start, from random starting coordinates, and without the torsion preferences (ETDG),
-    // which some bridged bicyclics need in RDKit 2022.09.
     // Fastest first: the fragment builder (ring templates + ideal geometry, no distance geometry) when one form is
     // asked for; its structure is kept only with the requested stereo and, after the clean-up, without clashes.
     std::vector<int> cids;
@@ -176,6 +169,14 @@ std::vector<MolPtr> embed_forms(const RDKit::ROMol& input, int ring_conformers, 
         else method_name = "fragments";
     }
     const bool relaxed = !cids.empty();
+
+    // Otherwise ETKDGv3 on the heavy atoms alone, from the eigenvector start and then from random coordinates, the
+    // other hydrogens placed on them afterwards: 3-10x faster than embedding with every hydrogen (which Vina's
+    // united-atom scoring ignores; the clean-up below relaxes them). The hydrogens of specified stereocentres stay
+    // explicit: a three-coordinate centre's chiral volume is too weak a constraint (on every 10th approved drug, 283
+    // of 295 forms keep their stereo with them, 263 without). Then, with every hydrogen (macrocycles, crowded
+    // centres): from the eigenvector start, from random starting coordinates, and without the torsion preferences
+    // (ETDG), which some bridged bicyclics need in RDKit 2022.09.
     RDKit::UINT_VECT stereo_hydrogen_owners;
     for (const RDKit::Atom* a : input.atoms())
         if (a->getChiralTag() != RDKit::Atom::CHI_UNSPECIFIED && a->getTotalNumHs() > 0)

@@ -83,16 +83,6 @@ Point3D align(const Point3D& v, const Point3D& a, const Point3D& b) {
     return rotate(v, axis, std::atan2(s, c));
 }
 
-/// Dihedral angle a-b-c-d in degrees, in (-180, 180].
-double dihedral_deg(const Point3D& a, const Point3D& b, const Point3D& c, const Point3D& d) {
-    const Point3D b1 = b - a, b2 = c - b, b3 = d - c;
-    const Point3D n1 = b1.crossProduct(b2), n2 = b2.crossProduct(b3);
-    Point3D unit = b2;
-    unit.normalize();
-    const double x = n1.dotProduct(n2), y = n1.crossProduct(n2).dotProduct(unit);
-    return std::atan2(y, x) * 180.0 / kPi;
-}
-
 class Assembly {
 public:
     Assembly(const RDKit::ROMol& mol, RDKit::MMFF::MMFFMolProperties* typing,
@@ -132,6 +122,16 @@ private:
         if (b->getBondType() == RDKit::Bond::TRIPLE) r *= 0.78;
         if (b->getIsAromatic()) r *= 0.91;
         return r;
+    }
+
+    /// The lowest-index placed neighbour of `p` other than `x`, or -1: the atom torsions about p-x are measured from
+    /// (all of p's neighbours are placed once x hangs on p, so the choice depends on the molecule alone).
+    int reference_neighbour(unsigned p, unsigned x) const {
+        int reference = -1;
+        for (const auto& nb : boost::make_iterator_range(mol_.getAtomNeighbors(atom(p))))
+            if (static_cast<unsigned>(nb) != x && placed_[nb] && (reference < 0 || static_cast<int>(nb) < reference))
+                reference = static_cast<int>(nb);
+        return reference;
     }
 
     /// MMFF94's reference angle at `centre` between `a` and `b` (degrees), or `ideal` without parameters.
@@ -283,10 +283,8 @@ private:
     void planar_spins(size_t system, unsigned x, unsigned p, const std::vector<unsigned>& fresh,
                       const std::vector<Point3D>& local, const Point3D& axis, std::vector<double>& spins) const {
         if (mol_.getBondBetweenAtoms(x, p)->getBondType() != RDKit::Bond::DOUBLE) return;  // biaryls stay twisted
-        int reference = -1, ring_neighbour = -1;
-        for (const auto& nb : boost::make_iterator_range(mol_.getAtomNeighbors(atom(p))))
-            if (static_cast<unsigned>(nb) != x && placed_[nb] && (reference < 0 || static_cast<int>(nb) < reference))
-                reference = static_cast<int>(nb);
+        const int reference = reference_neighbour(p, x);
+        int ring_neighbour = -1;
         size_t k_ring = 0;
         for (size_t k = 0; k < fresh.size(); ++k)
             if (system_of_[fresh[k]] == static_cast<int>(system) && mol_.getBondBetweenAtoms(x, fresh[k]) &&
@@ -298,7 +296,8 @@ private:
         double cis = 0, trans = 0, cis_err = 1e9, trans_err = 1e9;
         for (int deg = 0; deg < 360; ++deg) {
             const Point3D q = pos_[x] + rotate(local[k_ring], axis, rad(deg));
-            const double t = std::fabs(dihedral_deg(pos_[static_cast<unsigned>(reference)], pos_[p], pos_[x], q));
+            const double t = RDGeom::computeDihedralAngle(pos_[static_cast<unsigned>(reference)], pos_[p], pos_[x], q) *
+                             180.0 / kPi;  // unsigned, 0-180
             if (t < cis_err) cis_err = t, cis = rad(deg);
             if (180.0 - t < trans_err) trans_err = 180.0 - t, trans = rad(deg);
         }
@@ -365,10 +364,7 @@ private:
 
         Point3D u = pos_[p] - pos_[x];
         u.normalize();
-        int reference = -1;  // the lowest-index placed neighbour of p other than x: fixes the torsion's zero
-        for (const auto& nb : boost::make_iterator_range(mol_.getAtomNeighbors(atom(p))))
-            if (static_cast<unsigned>(nb) != x && placed_[nb] && (reference < 0 || static_cast<int>(nb) < reference))
-                reference = static_cast<int>(nb);
+        const int reference = reference_neighbour(p, x);  // fixes the torsion's zero
         Point3D e1;
         if (reference >= 0) {
             e1 = pos_[static_cast<unsigned>(reference)] - pos_[p];

@@ -12,6 +12,9 @@
 namespace RDKit {
 class ROMol;
 class RWMol;
+namespace DGeomHelpers {
+struct EmbedParameters;
+}  // namespace DGeomHelpers
 namespace MMFF {
 class MMFFMolProperties;
 }  // namespace MMFF
@@ -65,6 +68,10 @@ int count_unspecified_stereo(const RDKit::ROMol& mol);
 /// Every assignment of the unspecified tetrahedral centres and double bonds, at most `cap` of them
 /// (a seeded sample when there are more); specified stereo is kept (stereo_enumeration.cpp).
 std::vector<MolPtr> enumerate_stereoisomers(const RDKit::ROMol& mol, int cap, std::uint64_t seed);
+
+/// RDKit's distance-geometry settings for one conformer: ETKDGv3 (ETDG without `torsion_terms`) from `seed`, one
+/// thread, at most 30 attempts, from random coordinates or the eigenvector start (embedding.cpp).
+RDKit::DGeomHelpers::EmbedParameters embed_parameters(std::uint64_t seed, bool random_coords, bool torsion_terms);
 
 /// Builds 3D coordinates for `mol` (every hydrogen explicit) without distance geometry (fragment_builder.cpp): ring
 /// systems from templates embedded from `seed` (ring_templates.hpp), MMFF94's reference bond lengths (`typing`; covalent radii when

@@ -14,6 +14,7 @@
 #include <GraphMol/SmilesParse/SmilesParse.h>
 #include <GraphMol/SmilesParse/SmilesWrite.h>
 
+#include "preparation_steps.hpp"
 #include "ring_templates.hpp"
 #include "vscreen/error.hpp"
 
@@ -21,7 +22,6 @@ namespace vscreen::detail {
 
 namespace {
 
-constexpr int kTemplateEmbedAttempts = 30;
 constexpr size_t kCacheLimit = 20000;  // ~20 atoms each: a few MB; emptied when full (bounded, still correct)
 
 class TemplateCache {
@@ -88,12 +88,7 @@ std::shared_ptr<const std::vector<RDGeom::Point3D>> embed_template(const std::st
     }
     if (!mol || mol->getNumAtoms() != atoms) return none;
     for (int random_start = 0; random_start < 2; ++random_start) {
-        RDKit::DGeomHelpers::EmbedParameters p = RDKit::DGeomHelpers::ETKDGv3;
-        p.randomSeed = static_cast<int>(seed & 0x7fffffff);
-        p.numThreads = 1;
-        p.useRandomCoords = random_start == 1;
-        p.maxIterations = kTemplateEmbedAttempts;
-        const int cid = RDKit::DGeomHelpers::EmbedMolecule(*mol, p);
+        const int cid = RDKit::DGeomHelpers::EmbedMolecule(*mol, embed_parameters(seed, random_start == 1, true));
         if (cid >= 0) return std::make_shared<const std::vector<RDGeom::Point3D>>(mol->getConformer(cid).getPositions());
     }
     return none;
