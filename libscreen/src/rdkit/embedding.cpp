@@ -11,11 +11,8 @@
 
 #include <GraphMol/Conformer.h>
 #include <GraphMol/DistGeomHelpers/Embedder.h>
-#include <ForceField/ForceField.h>
 #include <GraphMol/ForceFieldHelpers/FFConvenience.h>
 #include <GraphMol/ForceFieldHelpers/MMFF/AtomTyper.h>
-#include <GraphMol/ForceFieldHelpers/MMFF/Builder.h>
-#include <GraphMol/ForceFieldHelpers/MMFF/MMFF.h>
 #include <GraphMol/ForceFieldHelpers/UFF/AtomTyper.h>
 #include <GraphMol/ForceFieldHelpers/UFF/UFF.h>
 #include <GraphMol/GraphMol.h>
@@ -23,6 +20,7 @@
 #include <GraphMol/MolTransforms/MolTransforms.h>
 #include <GraphMol/SmilesParse/SmilesWrite.h>
 
+#include "force_field_relaxation.hpp"
 #include "preparation_steps.hpp"
 #include "vscreen/error.hpp"
 
@@ -30,9 +28,11 @@ namespace vscreen::detail {
 
 namespace {
 
-// A clean-up of bond lengths and angles, not a search (torsions are the docking's): after 200 MMFF iterations bond
-// lengths are within 0.002 A RMS and angles within 0.5 deg RMS of the converged minimum (benchmarks/README.md).
-constexpr int kForceFieldIterations = 200;
+// A clean-up of bond lengths and angles, not a search (torsions are the docking's): after 350 L-BFGS iterations
+// (or RDKit's 200 dense-BFGS ones) bond lengths are within 0.001 A RMS and angles within 0.3 deg RMS of the
+// converged MMFF94 minimum (benchmarks/README.md, "MMFF94 clean-up").
+constexpr int kForceFieldIterations = 350;
+constexpr int kUffIterations = 200;  // RDKit's dense BFGS, for the molecules MMFF94 has no parameters for
 constexpr double kDistinctRingTorsionDeg = 30.0;  // two ring shapes differ when a ring torsion differs by this
 // Non-bonded heavy atoms 3+ bonds apart closer than this after the clean-up: the fragment builder's structure is
 // refused (MMFF94 contacts between such atoms are 2.9 A and more; 1-4 pairs in a gauche or cis torsion 2.5 A and more)
@@ -63,12 +63,11 @@ double angle_difference_deg(double a, double b) {
     return std::min(d, 360.0 - d);
 }
 
-/// Relaxes conformer `cid` with MMFF94 (typing `mmff`, computed once per molecule), or UFF when MMFF has no
-/// parameters (mmff null); returns its energy. What RDKit's MMFF/UFFOptimizeMolecule do, without typing anew.
+/// Relaxes conformer `cid` with MMFF94 (typing `mmff`, computed once per molecule; force_field_relaxation.hpp), or
+/// UFF when MMFF has no parameters (mmff null); returns its energy.
 double relax(RDKit::ROMol& mol, int cid, RDKit::MMFF::MMFFMolProperties* mmff) {
-    if (!mmff) return RDKit::UFF::UFFOptimizeMolecule(mol, kForceFieldIterations, 100.0, cid).second;
-    std::unique_ptr<ForceFields::ForceField> ff(RDKit::MMFF::constructForceField(mol, mmff, 100.0, cid));
-    return RDKit::ForceFieldsHelper::OptimizeMolecule(*ff, kForceFieldIterations).second;
+    if (!mmff) return RDKit::UFF::UFFOptimizeMolecule(mol, kUffIterations, 100.0, cid).second;
+    return relax_mmff(mol, cid, *mmff, kForceFieldIterations).energy;
 }
 
 /// Isomeric SMILES of the heavy atoms with nitrogen configurations left out (RDKit does not perceive bridgehead
