@@ -1,4 +1,4 @@
-// MMFF94 clean-up of one conformer: RDKit's bonded terms, a flat non-bonded pair loop, L-BFGS.
+// MMFF94 clean-up of one conformer: MMFF94 evaluated in flat loops over its terms, L-BFGS.
 #include "force_field_relaxation.hpp"
 
 #include <algorithm>
@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include <ForceField/Contrib.h>
 #include <ForceField/ForceField.h>
 #include <ForceField/MMFF/Params.h>
 #include <GraphMol/Conformer.h>
@@ -30,7 +31,14 @@ constexpr int kRdkitIterations = 200;   // RDKit's MMFFOptimizeMolecule default,
 constexpr double kStraightCosine = 0.9994;  // cos(178 deg): an angle straighter than this is "straight"
 constexpr double kNudge = 0.1;              // A
 
-// MMFF94's buffered 14-7 van der Waals and buffered Coulomb terms (Halgren, J. Comput. Chem. 17, 490 (1996))
+// MMFF94's functional forms (Halgren, J. Comput. Chem. 17, 490 (1996)), in RDKit's units: A, degrees, kcal/mol
+constexpr double kMdyneToKcal = 143.9325;  // mdyne A -> kcal/mol
+constexpr double kDeg = 57.29577951308232;  // degrees per radian
+constexpr double kBondCubic = -2.0;         // cs, 1/A
+constexpr double kAngleCubic = -0.006981317;  // cb, 1/deg
+constexpr double kAngleScale = kMdyneToKcal / (kDeg * kDeg);  // 0.043844
+constexpr double kStretchBendScale = kMdyneToKcal / kDeg;     // 2.51210
+// buffered 14-7 van der Waals and buffered Coulomb
 constexpr double kVdwBuffer1 = 0.07;    // delta
 constexpr double kVdwBuffer2 = 0.12;    // gamma
 constexpr double kCoulomb = 332.0716;   // kcal A / (mol e^2)
@@ -44,17 +52,72 @@ struct Pair {
     double charge_term;      // 0: no electrostatic term
 };
 
-/// The conformer's MMFF94 terms: RDKit's bonded force field and the non-bonded pairs, as RDKit selects them (every
-/// pair 1-4 or further apart; no cut-off).
+struct Bond {
+    unsigned i, j;
+    double kb, r0;
+};
+struct Angle {
+    unsigned i, j, k;
+    double ka, theta0;
+    bool linear;
+};
+struct StretchBend {
+    unsigned i, j, k;
+    double k_ijk, k_kji, r0_ij, r0_kj, theta0;
+};
+struct Torsion {
+    unsigned i, j, k, l;
+    double v1, v2, v3;
+};
+
+inline void sub(const double* a, const double* b, double* out) {
+    out[0] = a[0] - b[0], out[1] = a[1] - b[1], out[2] = a[2] - b[2];
+}
+inline double dot3(const double* a, const double* b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
+inline void cross(const double* a, const double* b, double* out) {
+    out[0] = a[1] * b[2] - a[2] * b[1], out[1] = a[2] * b[0] - a[0] * b[2], out[2] = a[0] * b[1] - a[1] * b[0];
+}
+inline void add_scaled(double* g, const double* v, double f) { g[0] += f * v[0], g[1] += f * v[1], g[2] += f * v[2]; }
+
+/// Bond lengths r_ij, r_kj and the angle (cos, degrees) at j of i-j-k, with the unit vectors j->i and j->k.
+struct AngleGeometry {
+    double u[3], v[3], ru, rv, cos_theta, theta;
+    AngleGeometry(const double* x, unsigned i, unsigned j, unsigned k) {
+        sub(&x[3 * i], &x[3 * j], u);
+        sub(&x[3 * k], &x[3 * j], v);
+        ru = std::sqrt(dot3(u, u)), rv = std::sqrt(dot3(v, v));
+        for (int a = 0; a < 3; ++a) u[a] /= ru, v[a] /= rv;
+        cos_theta = std::clamp(dot3(u, v), -1.0, 1.0);
+        theta = kDeg * std::acos(cos_theta);
+    }
+    /// Adds dE/dtheta (per radian) times dtheta/dx to the gradients of i, j and k.
+    void add_gradient(double de_dtheta, double* gi, double* gj, double* gk) const {
+        const double sin_theta = std::max(std::sqrt(std::max(0.0, 1.0 - cos_theta * cos_theta)), 1e-8);
+        const double f = -de_dtheta / sin_theta;  // dtheta = -dcos / sin
+        for (int a = 0; a < 3; ++a) {
+            const double di = f * (v[a] - cos_theta * u[a]) / ru, dk = f * (u[a] - cos_theta * v[a]) / rv;
+            gi[a] += di, gk[a] += dk, gj[a] -= di + dk;
+        }
+    }
+};
+
+/// The conformer's MMFF94 terms as RDKit's force field builder selects them: bond, angle, stretch-bend and torsion
+/// terms and the non-bonded pairs (every pair 1-4 or further apart; no cut-off) evaluated here, the out-of-plane
+/// terms by RDKit's own term objects.
 class Mmff {
 public:
     Mmff(RDKit::ROMol& mol, int cid, RDKit::MMFF::MMFFMolProperties& typing) {
-        const bool vdw = typing.getMMFFVdWTerm(), ele = typing.getMMFFEleTerm();
-        typing.setMMFFVdWTerm(false);
-        typing.setMMFFEleTerm(false);
+        select_bonded_terms(mol, typing);
+        // RDKit's out-of-plane terms alone; their energy and gradient read the coordinates only, not the force
+        // field's distance cache, so they are called directly
+        const bool terms[7] = {typing.getMMFFBondTerm(),    typing.getMMFFAngleTerm(), typing.getMMFFStretchBendTerm(),
+                               typing.getMMFFTorsionTerm(), typing.getMMFFVdWTerm(),   typing.getMMFFEleTerm(),
+                               typing.getMMFFOopTerm()};
+        set_terms(typing, false, terms[6]);
         bonded_.reset(RDKit::MMFF::constructForceField(mol, &typing, 100.0, cid));
-        typing.setMMFFVdWTerm(vdw);
-        typing.setMMFFEleTerm(ele);
+        typing.setMMFFBondTerm(terms[0]), typing.setMMFFAngleTerm(terms[1]), typing.setMMFFStretchBendTerm(terms[2]);
+        typing.setMMFFTorsionTerm(terms[3]), typing.setMMFFVdWTerm(terms[4]), typing.setMMFFEleTerm(terms[5]);
+        const bool vdw = terms[4], ele = terms[5];
         bonded_->initialize();
         distance_dependent_ = typing.getMMFFDielectricModel() == RDKit::MMFF::DISTANCE;
         const double dielectric = typing.getMMFFDielectricConstant();
@@ -91,11 +154,13 @@ public:
 
     /// Energy at `x`; with `g`, also its gradient (overwritten).
     double evaluate(std::vector<double>& x, std::vector<double>* g) {
-        double e = bonded_->calcEnergy(x.data());  // also resets the bonded field's distance cache for x
-        if (g) {
-            std::fill(g->begin(), g->end(), 0.0);
-            bonded_->calcGrad(x.data(), g->data());
+        if (g) std::fill(g->begin(), g->end(), 0.0);
+        double e = 0;
+        for (const auto& c : bonded_->contribs()) {
+            e += c->getEnergy(x.data());
+            if (g) c->getGrad(x.data(), g->data());
         }
+        e += bonded_terms(x.data(), g ? g->data() : nullptr);
         for (const Pair& p : pairs_) {
             const double* a = &x[3 * p.i];
             const double* b = &x[3 * p.j];
@@ -136,7 +201,156 @@ public:
     }
 
 private:
-    std::unique_ptr<ForceFields::ForceField> bonded_;
+    static void set_terms(RDKit::MMFF::MMFFMolProperties& typing, bool others, bool oop) {
+        typing.setMMFFBondTerm(others), typing.setMMFFAngleTerm(others), typing.setMMFFStretchBendTerm(others);
+        typing.setMMFFTorsionTerm(others), typing.setMMFFVdWTerm(others), typing.setMMFFEleTerm(others);
+        typing.setMMFFOopTerm(oop);
+    }
+
+    /// The bond, angle, stretch-bend and torsion terms RDKit's MMFF::constructForceField would add, with their
+    /// parameters from the typing.
+    void select_bonded_terms(const RDKit::ROMol& mol, RDKit::MMFF::MMFFMolProperties& typing) {
+        if (typing.getMMFFBondTerm())
+            for (const RDKit::Bond* b : mol.bonds()) {
+                unsigned type = 0;
+                ForceFields::MMFF::MMFFBond p{};
+                if (typing.getMMFFBondStretchParams(mol, b->getBeginAtomIdx(), b->getEndAtomIdx(), type, p))
+                    bonds_.push_back({b->getBeginAtomIdx(), b->getEndAtomIdx(), p.kb, p.r0});
+            }
+        const auto* props = RDKit::MMFF::DefaultParameters::getMMFFProp();
+        for (const RDKit::Atom* centre : mol.atoms()) {
+            if (centre->getDegree() < 2) continue;
+            const unsigned j = centre->getIdx();
+            const bool linear = (*props)(typing.getMMFFAtomType(j))->linh;
+            std::vector<unsigned> nbrs;
+            for (const auto& nb : boost::make_iterator_range(mol.getAtomNeighbors(centre))) nbrs.push_back(nb);
+            for (size_t a = 0; a < nbrs.size(); ++a)
+                for (size_t b = a + 1; b < nbrs.size(); ++b) {
+                    const unsigned i = nbrs[a], k = nbrs[b];
+                    unsigned type = 0;
+                    ForceFields::MMFF::MMFFAngle angle{};
+                    if (typing.getMMFFAngleTerm() && typing.getMMFFAngleBendParams(mol, i, j, k, type, angle))
+                        angles_.push_back({i, j, k, angle.ka, angle.theta0, linear});
+                    ForceFields::MMFF::MMFFStbn stbn{};
+                    ForceFields::MMFF::MMFFBond bond[2]{};
+                    if (typing.getMMFFStretchBendTerm() && !linear &&
+                        typing.getMMFFStretchBendParams(mol, i, j, k, type, stbn, bond, angle))
+                        stretch_bends_.push_back({i, j, k, stbn.kbaIJK, stbn.kbaKJI, bond[0].r0, bond[1].r0, angle.theta0});
+                }
+        }
+        if (!typing.getMMFFTorsionTerm()) return;
+        // about every bond between two sp2/sp3 atoms with other neighbours and no triple bond (RDKit's default
+        // torsion bond SMARTS, [!$(*#*)&!D1]~[!$(*#*)&!D1]), not through a three-membered ring
+        auto torsion_centre = [](const RDKit::Atom* a) {
+            if (a->getDegree() < 2) return false;
+            for (const RDKit::Bond* b : a->getOwningMol().atomBonds(a))
+                if (b->getBondType() == RDKit::Bond::TRIPLE) return false;
+            return a->getHybridization() == RDKit::Atom::SP2 || a->getHybridization() == RDKit::Atom::SP3;
+        };
+        for (const RDKit::Bond* bond : mol.bonds()) {
+            const RDKit::Atom *aj = bond->getBeginAtom(), *ak = bond->getEndAtom();
+            if (!torsion_centre(aj) || !torsion_centre(ak)) continue;
+            const unsigned j = aj->getIdx(), k = ak->getIdx();
+            for (const RDKit::Bond* b1 : mol.atomBonds(aj)) {
+                if (b1 == bond) continue;
+                const unsigned i = b1->getOtherAtomIdx(j);
+                for (const RDKit::Bond* b2 : mol.atomBonds(ak)) {
+                    if (b2 == bond || b2 == b1) continue;
+                    const unsigned l = b2->getOtherAtomIdx(k);
+                    if (l == i) continue;
+                    unsigned type = 0;
+                    ForceFields::MMFF::MMFFTor p{};
+                    if (typing.getMMFFTorsionParams(mol, i, j, k, l, type, p))
+                        torsions_.push_back({i, j, k, l, p.V1, p.V2, p.V3});
+                }
+            }
+        }
+    }
+
+    /// Energy of the bond, angle, stretch-bend and torsion terms at `x`; adds their gradient to `g` when given.
+    double bonded_terms(const double* x, double* g) const {
+        double e = 0;
+        for (const Bond& t : bonds_) {
+            double d[3];
+            sub(&x[3 * t.i], &x[3 * t.j], d);
+            const double r = std::sqrt(dot3(d, d)), dr = r - t.r0;
+            e += 0.5 * kMdyneToKcal * t.kb * dr * dr * (1.0 + kBondCubic * dr + 7.0 / 12.0 * kBondCubic * kBondCubic * dr * dr);
+            if (g && r > 0) {
+                const double de_dr = kMdyneToKcal * t.kb * dr *
+                                     (1.0 + 1.5 * kBondCubic * dr + 7.0 / 6.0 * kBondCubic * kBondCubic * dr * dr);
+                add_scaled(&g[3 * t.i], d, de_dr / r);
+                add_scaled(&g[3 * t.j], d, -de_dr / r);
+            }
+        }
+        for (const Angle& t : angles_) {
+            const AngleGeometry a(x, t.i, t.j, t.k);
+            if (t.linear) {
+                e += kMdyneToKcal * t.ka * (1.0 + a.cos_theta);
+                if (g) {
+                    const double sin_theta = std::max(std::sqrt(std::max(0.0, 1.0 - a.cos_theta * a.cos_theta)), 1e-8);
+                    a.add_gradient(-kMdyneToKcal * t.ka * sin_theta, &g[3 * t.i], &g[3 * t.j], &g[3 * t.k]);
+                }
+            } else {
+                const double dt = a.theta - t.theta0;
+                e += 0.5 * kAngleScale * t.ka * dt * dt * (1.0 + kAngleCubic * dt);
+                if (g)
+                    a.add_gradient(kDeg * kAngleScale * t.ka * dt * (1.0 + 1.5 * kAngleCubic * dt), &g[3 * t.i],
+                                   &g[3 * t.j], &g[3 * t.k]);
+            }
+        }
+        for (const StretchBend& t : stretch_bends_) {
+            const AngleGeometry a(x, t.i, t.j, t.k);
+            const double dr1 = a.ru - t.r0_ij, dr2 = a.rv - t.r0_kj, dt = a.theta - t.theta0;
+            const double stretch = t.k_ijk * dr1 + t.k_kji * dr2;
+            e += kStretchBendScale * stretch * dt;
+            if (g) {
+                a.add_gradient(kDeg * kStretchBendScale * stretch, &g[3 * t.i], &g[3 * t.j], &g[3 * t.k]);
+                const double f1 = kStretchBendScale * dt * t.k_ijk, f2 = kStretchBendScale * dt * t.k_kji;
+                add_scaled(&g[3 * t.i], a.u, f1), add_scaled(&g[3 * t.j], a.u, -f1);
+                add_scaled(&g[3 * t.k], a.v, f2), add_scaled(&g[3 * t.j], a.v, -f2);
+            }
+        }
+        for (const Torsion& t : torsions_) {
+            // F = i - j, G = j - k, H = l - k; A = F x G, B = H x G; phi from A and B (Blondel & Karplus 1996)
+            double f[3], gv[3], h[3], a[3], b[3];
+            sub(&x[3 * t.i], &x[3 * t.j], f);
+            sub(&x[3 * t.j], &x[3 * t.k], gv);
+            sub(&x[3 * t.l], &x[3 * t.k], h);
+            cross(f, gv, a);
+            cross(h, gv, b);
+            const double aa = dot3(a, a), bb = dot3(b, b), gg = std::sqrt(dot3(gv, gv));
+            if (aa < 1e-16 || bb < 1e-16 || gg < 1e-8) continue;  // a straight angle: no torsion (RDKit: cos 1)
+            const double cos_phi = std::clamp(dot3(a, b) / std::sqrt(aa * bb), -1.0, 1.0);
+            double axb[3];
+            cross(b, a, axb);
+            const double sin_phi = dot3(axb, gv) / (std::sqrt(aa * bb) * gg);
+            const double cos2 = 2 * cos_phi * cos_phi - 1, sin2 = 2 * sin_phi * cos_phi;
+            const double cos3 = cos_phi * (4 * cos_phi * cos_phi - 3), sin3 = sin_phi * (3 - 4 * sin_phi * sin_phi);
+            e += 0.5 * (t.v1 * (1.0 + cos_phi) + t.v2 * (1.0 - cos2) + t.v3 * (1.0 + cos3));
+            if (g) {
+                const double de_dphi = 0.5 * (-t.v1 * sin_phi + 2.0 * t.v2 * sin2 - 3.0 * t.v3 * sin3);
+                const double fg = dot3(f, gv), hg = dot3(h, gv);
+                double* gi = &g[3 * t.i];
+                double* gj = &g[3 * t.j];
+                double* gk = &g[3 * t.k];
+                double* gl = &g[3 * t.l];
+                for (int c = 0; c < 3; ++c) {
+                    const double da = a[c] / aa, db = b[c] / bb;
+                    const double di = -gg * da, dl = gg * db;
+                    const double dj = gg * da + fg / gg * da - hg / gg * db;
+                    gi[c] += de_dphi * di, gl[c] += de_dphi * dl, gj[c] += de_dphi * dj;
+                    gk[c] -= de_dphi * (di + dl + dj);
+                }
+            }
+        }
+        return e;
+    }
+
+    std::vector<Bond> bonds_;
+    std::vector<Angle> angles_;
+    std::vector<StretchBend> stretch_bends_;
+    std::vector<Torsion> torsions_;
+    std::unique_ptr<ForceFields::ForceField> bonded_;  // RDKit's out-of-plane terms
     std::vector<Pair> pairs_;
     bool distance_dependent_ = false;
 };
@@ -181,11 +395,12 @@ double max_abs(const std::vector<double>& v) {
 
 }  // namespace
 
-double mmff_energy(RDKit::ROMol& mol, int cid, RDKit::MMFF::MMFFMolProperties& typing) {
+double mmff_energy(RDKit::ROMol& mol, int cid, RDKit::MMFF::MMFFMolProperties& typing, std::vector<double>* gradient) {
     Mmff ff(mol, cid, typing);
     std::vector<double> x(ff.size());
     ff.read(x);
-    return ff.evaluate(x, nullptr);
+    if (gradient) gradient->resize(x.size());
+    return ff.evaluate(x, gradient);
 }
 
 Relaxation relax_mmff(RDKit::ROMol& mol, int cid, RDKit::MMFF::MMFFMolProperties& typing, int max_iterations) {

@@ -1,5 +1,7 @@
-// MMFF94 clean-up of one conformer: RDKit's bonded terms, a flat non-bonded pair loop, L-BFGS (internal).
+// MMFF94 clean-up of one conformer: MMFF94 evaluated in flat loops over its terms, L-BFGS (internal).
 #pragma once
+
+#include <vector>
 
 namespace RDKit {
 class ROMol;
@@ -10,10 +12,13 @@ class MMFFMolProperties;
 
 namespace vscreen::detail {
 
-/// MMFF94 energy of conformer `cid` (kcal/mol) as the clean-up evaluates it: RDKit's bond, angle, stretch-bend,
-/// out-of-plane and torsion terms, and every van der Waals and electrostatic pair (1-4 and further) in one flat
-/// loop. Equal to RDKit's MMFF94 force field over the same molecule (no distance cut-off), tested to 1e-9.
-double mmff_energy(RDKit::ROMol& mol, int cid, RDKit::MMFF::MMFFMolProperties& typing);
+/// MMFF94 energy of conformer `cid` (kcal/mol) as the clean-up evaluates it, and its gradient (kcal/mol/A, x y z
+/// per atom) when `gradient` is given: the bond, angle, stretch-bend and torsion terms and every van der Waals and
+/// electrostatic pair (1-4 and further) in flat loops over the terms RDKit's MMFF::constructForceField would add,
+/// the out-of-plane terms by RDKit's own term objects. Equal to RDKit's MMFF94 force field over the same molecule
+/// (no distance cut-off), tested to 1e-9.
+double mmff_energy(RDKit::ROMol& mol, int cid, RDKit::MMFF::MMFFMolProperties& typing,
+                   std::vector<double>* gradient = nullptr);
 
 /// What relax_mmff did.
 struct Relaxation {
