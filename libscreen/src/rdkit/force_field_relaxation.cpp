@@ -56,14 +56,13 @@ struct Bond {
     unsigned i, j;
     double kb, r0;
 };
-struct Angle {
+/// The angle bend and the stretch-bend term of one angle i-j-k (either may be absent), evaluated from one geometry.
+struct AngleTerms {
     unsigned i, j, k;
+    bool bend, linear;
     double ka, theta0;
-    bool linear;
-};
-struct StretchBend {
-    unsigned i, j, k;
-    double k_ijk, k_kji, r0_ij, r0_kj, theta0;
+    bool stretch_bend;
+    double k_ijk, k_kji, r0_ij, r0_kj, sb_theta0;
 };
 struct Torsion {
     unsigned i, j, k, l;
@@ -101,6 +100,19 @@ struct AngleGeometry {
     }
 };
 
+/// Which MMFF94 terms a typing asks for (MMFFMolProperties' switches), to set and put back.
+struct TermSwitches {
+    bool bond, angle, stretch_bend, torsion, vdw, ele, oop;
+    static TermSwitches of(RDKit::MMFF::MMFFMolProperties& t) {
+        return {t.getMMFFBondTerm(),    t.getMMFFAngleTerm(), t.getMMFFStretchBendTerm(), t.getMMFFTorsionTerm(),
+                t.getMMFFVdWTerm(),     t.getMMFFEleTerm(),   t.getMMFFOopTerm()};
+    }
+    void apply(RDKit::MMFF::MMFFMolProperties& t) const {
+        t.setMMFFBondTerm(bond), t.setMMFFAngleTerm(angle), t.setMMFFStretchBendTerm(stretch_bend);
+        t.setMMFFTorsionTerm(torsion), t.setMMFFVdWTerm(vdw), t.setMMFFEleTerm(ele), t.setMMFFOopTerm(oop);
+    }
+};
+
 /// The conformer's MMFF94 terms as RDKit's force field builder selects them: bond, angle, stretch-bend and torsion
 /// terms and the non-bonded pairs (every pair 1-4 or further apart; no cut-off) evaluated here, the out-of-plane
 /// terms by RDKit's own term objects.
@@ -110,14 +122,11 @@ public:
         select_bonded_terms(mol, typing);
         // RDKit's out-of-plane terms alone; their energy and gradient read the coordinates only, not the force
         // field's distance cache, so they are called directly
-        const bool terms[7] = {typing.getMMFFBondTerm(),    typing.getMMFFAngleTerm(), typing.getMMFFStretchBendTerm(),
-                               typing.getMMFFTorsionTerm(), typing.getMMFFVdWTerm(),   typing.getMMFFEleTerm(),
-                               typing.getMMFFOopTerm()};
-        set_terms(typing, false, terms[6]);
+        const TermSwitches asked = TermSwitches::of(typing);
+        TermSwitches{false, false, false, false, false, false, asked.oop}.apply(typing);
         bonded_.reset(RDKit::MMFF::constructForceField(mol, &typing, 100.0, cid));
-        typing.setMMFFBondTerm(terms[0]), typing.setMMFFAngleTerm(terms[1]), typing.setMMFFStretchBendTerm(terms[2]);
-        typing.setMMFFTorsionTerm(terms[3]), typing.setMMFFVdWTerm(terms[4]), typing.setMMFFEleTerm(terms[5]);
-        const bool vdw = terms[4], ele = terms[5];
+        asked.apply(typing);
+        const bool vdw = asked.vdw, ele = asked.ele;
         bonded_->initialize();
         distance_dependent_ = typing.getMMFFDielectricModel() == RDKit::MMFF::DISTANCE;
         const double dielectric = typing.getMMFFDielectricConstant();
@@ -201,12 +210,6 @@ public:
     }
 
 private:
-    static void set_terms(RDKit::MMFF::MMFFMolProperties& typing, bool others, bool oop) {
-        typing.setMMFFBondTerm(others), typing.setMMFFAngleTerm(others), typing.setMMFFStretchBendTerm(others);
-        typing.setMMFFTorsionTerm(others), typing.setMMFFVdWTerm(others), typing.setMMFFEleTerm(others);
-        typing.setMMFFOopTerm(oop);
-    }
-
     /// The bond, angle, stretch-bend and torsion terms RDKit's MMFF::constructForceField would add, with their
     /// parameters from the typing.
     void select_bonded_terms(const RDKit::ROMol& mol, RDKit::MMFF::MMFFMolProperties& typing) {
@@ -227,15 +230,19 @@ private:
             for (size_t a = 0; a < nbrs.size(); ++a)
                 for (size_t b = a + 1; b < nbrs.size(); ++b) {
                     const unsigned i = nbrs[a], k = nbrs[b];
+                    AngleTerms t{i, j, k, false, linear, 0, 0, false, 0, 0, 0, 0, 0};
                     unsigned type = 0;
                     ForceFields::MMFF::MMFFAngle angle{};
                     if (typing.getMMFFAngleTerm() && typing.getMMFFAngleBendParams(mol, i, j, k, type, angle))
-                        angles_.push_back({i, j, k, angle.ka, angle.theta0, linear});
+                        t.bend = true, t.ka = angle.ka, t.theta0 = angle.theta0;
                     ForceFields::MMFF::MMFFStbn stbn{};
                     ForceFields::MMFF::MMFFBond bond[2]{};
                     if (typing.getMMFFStretchBendTerm() && !linear &&
-                        typing.getMMFFStretchBendParams(mol, i, j, k, type, stbn, bond, angle))
-                        stretch_bends_.push_back({i, j, k, stbn.kbaIJK, stbn.kbaKJI, bond[0].r0, bond[1].r0, angle.theta0});
+                        typing.getMMFFStretchBendParams(mol, i, j, k, type, stbn, bond, angle)) {
+                        t.stretch_bend = true, t.k_ijk = stbn.kbaIJK, t.k_kji = stbn.kbaKJI;
+                        t.r0_ij = bond[0].r0, t.r0_kj = bond[1].r0, t.sb_theta0 = angle.theta0;
+                    }
+                    if (t.bend || t.stretch_bend) angles_.push_back(t);
                 }
         }
         if (!typing.getMMFFTorsionTerm()) return;
@@ -282,33 +289,29 @@ private:
                 add_scaled(&g[3 * t.j], d, -de_dr / r);
             }
         }
-        for (const Angle& t : angles_) {
+        for (const AngleTerms& t : angles_) {
             const AngleGeometry a(x, t.i, t.j, t.k);
-            if (t.linear) {
+            double de_dtheta = 0;  // per radian, of both terms
+            if (t.bend && t.linear) {
                 e += kMdyneToKcal * t.ka * (1.0 + a.cos_theta);
-                if (g) {
-                    const double sin_theta = std::max(std::sqrt(std::max(0.0, 1.0 - a.cos_theta * a.cos_theta)), 1e-8);
-                    a.add_gradient(-kMdyneToKcal * t.ka * sin_theta, &g[3 * t.i], &g[3 * t.j], &g[3 * t.k]);
-                }
-            } else {
+                de_dtheta -= kMdyneToKcal * t.ka * std::max(std::sqrt(std::max(0.0, 1.0 - a.cos_theta * a.cos_theta)), 1e-8);
+            } else if (t.bend) {
                 const double dt = a.theta - t.theta0;
                 e += 0.5 * kAngleScale * t.ka * dt * dt * (1.0 + kAngleCubic * dt);
-                if (g)
-                    a.add_gradient(kDeg * kAngleScale * t.ka * dt * (1.0 + 1.5 * kAngleCubic * dt), &g[3 * t.i],
-                                   &g[3 * t.j], &g[3 * t.k]);
+                de_dtheta += kDeg * kAngleScale * t.ka * dt * (1.0 + 1.5 * kAngleCubic * dt);
             }
-        }
-        for (const StretchBend& t : stretch_bends_) {
-            const AngleGeometry a(x, t.i, t.j, t.k);
-            const double dr1 = a.ru - t.r0_ij, dr2 = a.rv - t.r0_kj, dt = a.theta - t.theta0;
-            const double stretch = t.k_ijk * dr1 + t.k_kji * dr2;
-            e += kStretchBendScale * stretch * dt;
-            if (g) {
-                a.add_gradient(kDeg * kStretchBendScale * stretch, &g[3 * t.i], &g[3 * t.j], &g[3 * t.k]);
-                const double f1 = kStretchBendScale * dt * t.k_ijk, f2 = kStretchBendScale * dt * t.k_kji;
-                add_scaled(&g[3 * t.i], a.u, f1), add_scaled(&g[3 * t.j], a.u, -f1);
-                add_scaled(&g[3 * t.k], a.v, f2), add_scaled(&g[3 * t.j], a.v, -f2);
+            if (t.stretch_bend) {
+                const double dr1 = a.ru - t.r0_ij, dr2 = a.rv - t.r0_kj, dt = a.theta - t.sb_theta0;
+                const double stretch = t.k_ijk * dr1 + t.k_kji * dr2;
+                e += kStretchBendScale * stretch * dt;
+                if (g) {
+                    de_dtheta += kDeg * kStretchBendScale * stretch;
+                    const double f1 = kStretchBendScale * dt * t.k_ijk, f2 = kStretchBendScale * dt * t.k_kji;
+                    add_scaled(&g[3 * t.i], a.u, f1), add_scaled(&g[3 * t.j], a.u, -f1);
+                    add_scaled(&g[3 * t.k], a.v, f2), add_scaled(&g[3 * t.j], a.v, -f2);
+                }
             }
+            if (g) a.add_gradient(de_dtheta, &g[3 * t.i], &g[3 * t.j], &g[3 * t.k]);
         }
         for (const Torsion& t : torsions_) {
             // F = i - j, G = j - k, H = l - k; A = F x G, B = H x G; phi from A and B (Blondel & Karplus 1996)
@@ -319,11 +322,11 @@ private:
             cross(f, gv, a);
             cross(h, gv, b);
             const double aa = dot3(a, a), bb = dot3(b, b), gg = std::sqrt(dot3(gv, gv));
-            if (aa < 1e-16 || bb < 1e-16 || gg < 1e-8) continue;  // a straight angle: no torsion (RDKit: cos 1)
+            if (aa < 1e-16 || bb < 1e-16 || gg < 1e-8) continue;  // a straight angle: the torsion is undefined
             const double cos_phi = std::clamp(dot3(a, b) / std::sqrt(aa * bb), -1.0, 1.0);
-            double axb[3];
-            cross(b, a, axb);
-            const double sin_phi = dot3(axb, gv) / (std::sqrt(aa * bb) * gg);
+            double bxa[3];
+            cross(b, a, bxa);
+            const double sin_phi = dot3(bxa, gv) / (std::sqrt(aa * bb) * gg);
             const double cos2 = 2 * cos_phi * cos_phi - 1, sin2 = 2 * sin_phi * cos_phi;
             const double cos3 = cos_phi * (4 * cos_phi * cos_phi - 3), sin3 = sin_phi * (3 - 4 * sin_phi * sin_phi);
             e += 0.5 * (t.v1 * (1.0 + cos_phi) + t.v2 * (1.0 - cos2) + t.v3 * (1.0 + cos3));
@@ -347,8 +350,7 @@ private:
     }
 
     std::vector<Bond> bonds_;
-    std::vector<Angle> angles_;
-    std::vector<StretchBend> stretch_bends_;
+    std::vector<AngleTerms> angles_;
     std::vector<Torsion> torsions_;
     std::unique_ptr<ForceFields::ForceField> bonded_;  // RDKit's out-of-plane terms
     std::vector<Pair> pairs_;
