@@ -83,6 +83,22 @@ TEST(Tautomers, CanonicalTautomerNeverAddsAStereocentre) {
     EXPECT_EQ(forms_of("Oc1ccccn1")[0].smiles, "O=c1cccc[nH]1");
 }
 
+TEST(Tautomers, ImidicAcidsBecomeAmidesHoweverManyTheyAre) {
+    // a decapeptide written with nine imidic acids has 2^9 tautomers, past the enumeration's cap: without the amide
+    // rewrite its canonical tautomer kept six imidic acids
+    std::string peptide = "NC(C)";
+    for (int i = 0; i < 8; ++i) peptide += "C(O)=NC(C)";
+    peptide += "C(O)=NCC(=O)O";
+    PreparationOptions one;
+    one.max_stereoisomers = 1;
+    const std::string amides = forms_of(peptide, one)[0].smiles;
+    EXPECT_EQ(count(amides, "=O"), 10) << amides;  // nine amides and the carboxylate
+    EXPECT_EQ(count(amides, "=N"), 0) << amides;
+    // an imidate ester is no imidic acid, and an aromatic hydroxy-azine is left to the enumeration (2-pyridone)
+    EXPECT_EQ(forms_of("CCOC(C)=N")[0].smiles, "CCOC(C)=N");
+    EXPECT_EQ(forms_of("OC1=NCCC1")[0].smiles, "O=C1CCCN1");
+}
+
 TEST(Stereo, UnspecifiedCentresAreEnumeratedSpecifiedOnesKept) {
     auto both = forms_of("NC(Cc1ccccc1)C(=O)O");  // phenylalanine without stereo
     ASSERT_EQ(both.size(), 2u);

@@ -1,6 +1,7 @@
 // Standardisation of a parsed molecule: largest fragment, neutralisation, canonical tautomer (RDKit MolStandardize).
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include <GraphMol/GraphMol.h>
 #include <GraphMol/MolOps.h>
@@ -8,6 +9,8 @@
 #include <GraphMol/MolStandardize/Fragment.h>
 #include <GraphMol/MolStandardize/MolStandardize.h>
 #include <GraphMol/MolStandardize/Tautomer.h>
+#include <GraphMol/SmilesParse/SmilesParse.h>
+#include <GraphMol/Substruct/SubstructMatch.h>
 
 #include "preparation_steps.hpp"
 #include "vscreen/error.hpp"
@@ -32,6 +35,33 @@ RDKit::MolStandardize::CleanupParameters tautomer_parameters() {
     return p;
 }
 
+/// Writes every imidic acid (R-N=C(OH)-R', outside aromatic rings) as its amide (R-NH-C(=O)-R'); returns how many.
+/// Amides outweigh their imidic acids by about eight orders of magnitude in water, and the tautomer enumeration
+/// cannot be left to find them: a peptide written as imidic acids (DrugBank's In-111 pentetreotide) has 2^k forms,
+/// past the enumeration's cap from k = 8 on, so its canonical tautomer kept imidic acids, whose enumerated ring C=N
+/// bonds then cost the embedding seconds.
+int amides_from_imidic_acids(RDKit::RWMol& mol) {
+    static const std::unique_ptr<RDKit::ROMol> pattern(RDKit::SmartsToMol("[NX2;+0;!a]=[CX3;+0;!a]-[OX2H1;+0]"));
+    int changed = 0;
+    for (;;) {
+        std::vector<RDKit::MatchVectType> matches;
+        if (!RDKit::SubstructMatch(mol, *pattern, matches)) break;
+        const unsigned n = matches[0][0].second, c = matches[0][1].second, o = matches[0][2].second;
+        RDKit::Bond* imine = mol.getBondBetweenAtoms(n, c);
+        imine->setBondType(RDKit::Bond::SINGLE);
+        imine->setStereo(RDKit::Bond::STEREONONE);
+        imine->getStereoAtoms().clear();
+        mol.getBondBetweenAtoms(c, o)->setBondType(RDKit::Bond::DOUBLE);
+        for (unsigned a : {n, o}) {
+            mol.getAtomWithIdx(a)->setNumExplicitHs(0);
+            mol.getAtomWithIdx(a)->setNoImplicit(false);
+        }
+        RDKit::MolOps::sanitizeMol(mol);
+        ++changed;
+    }
+    return changed;
+}
+
 }  // namespace
 
 MolPtr standardize(const RDKit::ROMol& input, const PreparationOptions& options, PreparationTimings& timings) {
@@ -48,6 +78,7 @@ MolPtr standardize(const RDKit::ROMol& input, const PreparationOptions& options,
     }
     if (options.canonical_tautomer) {
         clock.emplace(timings.tautomer);
+        amides_from_imidic_acids(*mol);
         static const RDKit::MolStandardize::CleanupParameters params = tautomer_parameters();
         RDKit::MolStandardize::TautomerEnumerator enumerator(params);
         MolPtr canonical = to_rw(enumerator.canonicalize(*mol), "tautomer canonicalisation");
