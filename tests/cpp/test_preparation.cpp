@@ -97,6 +97,9 @@ TEST(Tautomers, ImidicAcidsBecomeAmidesHoweverManyTheyAre) {
     // an imidate ester is no imidic acid, and an aromatic hydroxy-azine is left to the enumeration (2-pyridone)
     EXPECT_EQ(forms_of("CCOC(C)=N")[0].smiles, "CCOC(C)=N");
     EXPECT_EQ(forms_of("OC1=NCCC1")[0].smiles, "O=C1CCCN1");
+    // the tautomer rules keep every 1,3 shift but the amide's N-H to its own oxygen: a thioimidic acid still
+    // becomes its thioamide (the S-H donor part of the split rule)
+    EXPECT_EQ(forms_of("CC(S)=NC")[0].smiles, "CNC(C)=S");
 }
 
 TEST(Stereo, UnspecifiedCentresAreEnumeratedSpecifiedOnesKept) {

@@ -1,6 +1,8 @@
 // Standardisation of a parsed molecule: largest fragment, neutralisation, canonical tautomer (RDKit MolStandardize).
 #include <memory>
 #include <optional>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include <GraphMol/GraphMol.h>
@@ -9,6 +11,7 @@
 #include <GraphMol/MolStandardize/Fragment.h>
 #include <GraphMol/MolStandardize/MolStandardize.h>
 #include <GraphMol/MolStandardize/Tautomer.h>
+#include <GraphMol/MolStandardize/TautomerCatalog/TautomerCatalogParams.h>
 #include <GraphMol/SmilesParse/SmilesParse.h>
 #include <GraphMol/Substruct/SubstructMatch.h>
 
@@ -25,8 +28,32 @@ MolPtr to_rw(RDKit::ROMol* mol, const char* step) {
     return std::make_unique<RDKit::RWMol>(*owner);
 }
 
+/// RDKit's tautomer transforms, except the shift of an amide's N-H to its carbonyl oxygen (amide -> imidic acid):
+/// an amide outweighs its imidic acid by about eight orders of magnitude, so the canonical tautomer never is one,
+/// and the shift made a peptide's k amides 2^k tautomers, past the cap (every peptide spent its 200 there). The
+/// way back (imidic acid -> amide) stays, as do the ring (lactam/lactim) and aromatic shifts.
+RDKit::MolStandardize::TautomerTransformDefs tautomer_transforms() {
+    RDKit::MolStandardize::TautomerTransformDefs out;
+    for (const auto& t : RDKit::MolStandardize::defaults::defaultTautomerTransforms) {
+        if (std::get<0>(t) != "1,3 heteroatom H shift") {
+            out.push_back(t);
+            continue;
+        }
+        // [#7+0,S,O,Se,Te;!H0]-[#7X2,#6,#15X3H0]=[#7+0,#16,#8,Se,Te] split by donor; only N-H, C, =O is left out
+        if (std::get<1>(t) != "[#7+0,S,O,Se,Te;!H0]-[#7X2,#6,#15X3H0]=[#7+0,#16,#8,Se,Te]")
+            fail("RDKit's \"1,3 heteroatom H shift\" tautomer rule is not the one this split was written for: ",
+                 std::get<1>(t));
+        out.emplace_back("1,3 heteroatom H shift (O, S, Se, Te donor)",
+                         "[S,O,Se,Te;!H0]-[#7X2,#6,#15X3H0]=[#7+0,#16,#8,Se,Te]", "", "");
+        out.emplace_back("1,3 heteroatom H shift (N donor)", "[#7+0;!H0]-[#7X2,#6,#15X3H0]=[#7+0,#16,Se,Te]", "", "");
+        out.emplace_back("1,3 heteroatom H shift (N donor, O acceptor)", "[#7+0;!H0]-[#7X2,#15X3H0]=[#8]", "", "");
+    }
+    return out;
+}
+
 RDKit::MolStandardize::CleanupParameters tautomer_parameters() {
     RDKit::MolStandardize::CleanupParameters p;
+    p.tautomerTransformData = tautomer_transforms();
     p.maxTautomers = 200;
     p.maxTransforms = 500;
     // specified stereo is part of the input's identity; keep it where RDKit would drop it
