@@ -1,4 +1,4 @@
-// Standardisation of a parsed molecule: largest fragment, neutralisation, canonical tautomer (RDKit MolStandardize).
+// Standardisation of a parsed molecule: largest fragment, neutralisation, imidic acids as amides, canonical tautomer.
 #include <memory>
 #include <optional>
 #include <string>
