@@ -94,7 +94,7 @@ TEST(Tautomers, ImidicAcidsBecomeAmidesHoweverManyTheyAre) {
     const std::string amides = forms_of(peptide, one)[0].smiles;
     EXPECT_EQ(count(amides, "=O"), 10) << amides;  // nine amides and the carboxylate
     EXPECT_EQ(count(amides, "=N"), 0) << amides;
-    // an imidate ester is no imidic acid, and an aromatic hydroxy-azine is left to the enumeration (2-pyridone)
+    // an imidate ester is no imidic acid; a lactim (a ring imidic acid outside aromatic rings) becomes its lactam
     EXPECT_EQ(forms_of("CCOC(C)=N")[0].smiles, "CCOC(C)=N");
     EXPECT_EQ(forms_of("OC1=NCCC1")[0].smiles, "O=C1CCCN1");
     // the tautomer rules keep every 1,3 shift but the amide's N-H to its own oxygen: a thioimidic acid still

@@ -62,18 +62,16 @@ RDKit::MolStandardize::CleanupParameters tautomer_parameters() {
     return p;
 }
 
-/// Writes every imidic acid (R-N=C(OH)-R', outside aromatic rings) as its amide (R-NH-C(=O)-R'); returns how many.
+/// Writes every imidic acid (R-N=C(OH)-R', outside aromatic rings) as its amide (R-NH-C(=O)-R').
 /// Amides outweigh their imidic acids by about eight orders of magnitude in water, and the tautomer enumeration
 /// cannot be left to find them: a peptide written as imidic acids (DrugBank's In-111 pentetreotide) has 2^k forms,
 /// past the enumeration's cap from k = 8 on, so its canonical tautomer kept imidic acids, whose enumerated ring C=N
 /// bonds then cost the embedding seconds.
-int amides_from_imidic_acids(RDKit::RWMol& mol) {
+void amides_from_imidic_acids(RDKit::RWMol& mol) {
     static const std::unique_ptr<RDKit::ROMol> pattern(RDKit::SmartsToMol("[NX2;+0;!a]=[CX3;+0;!a]-[OX2H1;+0]"));
-    int changed = 0;
-    for (;;) {
-        std::vector<RDKit::MatchVectType> matches;
-        if (!RDKit::SubstructMatch(mol, *pattern, matches)) break;
-        const unsigned n = matches[0][0].second, c = matches[0][1].second, o = matches[0][2].second;
+    RDKit::MatchVectType match;  // one at a time: each rewrite changes the molecule the next match is found in
+    while (RDKit::SubstructMatch(mol, *pattern, match)) {
+        const unsigned n = match[0].second, c = match[1].second, o = match[2].second;
         RDKit::Bond* imine = mol.getBondBetweenAtoms(n, c);
         imine->setBondType(RDKit::Bond::SINGLE);
         imine->setStereo(RDKit::Bond::STEREONONE);
@@ -84,9 +82,7 @@ int amides_from_imidic_acids(RDKit::RWMol& mol) {
             mol.getAtomWithIdx(a)->setNoImplicit(false);
         }
         RDKit::MolOps::sanitizeMol(mol);
-        ++changed;
     }
-    return changed;
 }
 
 }  // namespace
